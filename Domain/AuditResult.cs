@@ -1,0 +1,27 @@
+namespace DeskVision;
+
+public enum AuditStatus
+{
+    /// <summary>The snapshot was analysed and scored.</summary>
+    Ok,
+    /// <summary>The audit could not run (no snapshot, unreadable image, detector error); the reason says why.</summary>
+    Failed,
+}
+
+/// <summary>The outcome of auditing one snapshot of one camera.</summary>
+public sealed record AuditResult(
+    string CameraKey,
+    DateTimeOffset TakenAt,
+    AuditStatus Status,
+    string? FailureReason,
+    int ImageWidth,
+    int ImageHeight,
+    IReadOnlyList<Detection> Detections,
+    IReadOnlyList<Violation> Violations,
+    double Score,
+    string ModelId,
+    string StandardVersion)
+{
+    public static AuditResult Failed(string cameraKey, DateTimeOffset takenAt, string reason, string modelId, string standardVersion) =>
+        new(cameraKey, takenAt, AuditStatus.Failed, reason, 0, 0, [], [], 0, modelId, standardVersion);
+}

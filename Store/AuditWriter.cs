@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using DeskVision.Scoring;
+using Microsoft.EntityFrameworkCore;
+
+namespace DeskVision.Store;
+
+/// <summary>Writes audits, and the camera and standard version they refer to, in one transaction each.</summary>
+public sealed class AuditWriter(DeskVisionDb db)
+{
+    // A standard's rows are written once per content hash; later audits only need the id.
+    private static readonly ConcurrentDictionary<string, int> StandardIds = new();
+
+    /// <summary>Stores this version of the standard if it is new; returns its id.</summary>
+    public async Task<int> EnsureStandardAsync(Standard standard, CancellationToken ct)
+    {
+        string cacheKey = $"{db.Database.GetConnectionString()}|{standard.ContentHash}";
+        if (StandardIds.TryGetValue(cacheKey, out int cached)) return cached;
+        var existing = await db.StandardVersions.AsNoTracking().Where(s => s.ContentHash == standard.ContentHash).Select(s => (int?)s.Id).FirstOrDefaultAsync(ct);
+        if (existing is null)
+        {
+            var version = new StandardVersion
+            {
+                Name = standard.Name, Version = standard.Version, ContentHash = standard.ContentHash, LoadedAt = DateTimeOffset.UtcNow,
+                Clauses = standard.Clauses.Select(c => new Clause
+                {
+                    Key = c.Id, TitleZh = c.TitleZh, TitleEn = c.TitleEn, Category = c.Category, Severity = c.Severity,
+                    TextZh = c.TextZh, Active = c.Active, MaxPoints = c.MaxPoints,
+                    RulesJson = JsonSerializer.Serialize(c.Rules.Select(r => new
+                    {
+                        kind = r.Kind.ToString(), labels = r.Labels, zones = r.Zones.Select(z => z.Name()), minConfidence = r.MinConfidence, points = r.Points,
+                    })),
+                }).ToList(),
+            };
+            db.StandardVersions.Add(version);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                existing = version.Id;
+            }
+            catch (DbUpdateException)
+            {
+                // Another process stored the same version first: use theirs.
+                db.ChangeTracker.Clear();
+                existing = await db.StandardVersions.Where(s => s.ContentHash == standard.ContentHash).Select(s => s.Id).FirstAsync(ct);
+            }
+        }
+        StandardIds[cacheKey] = existing.Value;
+        return existing.Value;
+    }
+
+    /// <summary>Creates or updates the site, window, camera and zones a camera file describes; returns the camera id.</summary>
+    public async Task<int> EnsureCameraAsync(CameraLayout layout, CancellationToken ct)
+    {
+        var site = await db.Sites.FirstOrDefaultAsync(s => s.Key == layout.Site, ct)
+            ?? db.Sites.Add(new Site { Key = layout.Site, Name = layout.Site }).Entity;
+        var camera = await db.Cameras.Include(c => c.Zones).Include(c => c.Window).FirstOrDefaultAsync(c => c.Key == layout.CameraKey, ct);
+        if (camera is null)
+        {
+            var window = site.Id == 0 ? null : await db.Windows.FirstOrDefaultAsync(w => w.SiteId == site.Id && w.Name == layout.Window, ct);
+            window ??= db.Windows.Add(new Window { Site = site, Name = layout.Window }).Entity;
+            camera = db.Cameras.Add(new Camera { Key = layout.CameraKey, Window = window }).Entity;
+        }
+        camera.ZoneShare = layout.ZoneShare;
+        camera.Source = layout.Source;
+        db.CameraZones.RemoveRange(camera.Zones.Where(z => layout.Zones.All(l => l.Name != z.Name)));
+        foreach (var zone in layout.Zones)
+        {
+            var row = camera.Zones.FirstOrDefault(z => z.Name == zone.Name);
+            if (row is null) camera.Zones.Add(row = new CameraZone { Name = zone.Name, Kind = zone.Kind.Name(), Polygon = [] });
+            row.Kind = zone.Kind.Name();
+            row.Polygon = zone.Polygon.Select(p => new[] { p.X, p.Y }).ToArray();
+        }
+        await db.SaveChangesAsync(ct);
+        return camera.Id;
+    }
+
+    /// <summary>
+    /// Stores one audit with its detections and violations. With a <paramref name="runKey"/>, a second call for the same
+    /// run (a retried job) stores nothing and returns the first audit's id.
+    /// </summary>
+    public async Task<long> SaveAsync(AuditResult result, int cameraId, int? standardVersionId, string? source, string? snapshotPath,
+        string? runKey, CancellationToken ct)
+    {
+        if (runKey is not null)
+        {
+            long? done = await db.Audits.Where(a => a.RunKey == runKey).Select(a => (long?)a.Id).FirstOrDefaultAsync(ct);
+            if (done is not null) return done.Value;
+        }
+        var clauseIds = standardVersionId is null ? new Dictionary<string, int>()
+            : await db.Clauses.Where(c => c.StandardVersionId == standardVersionId).ToDictionaryAsync(c => c.Key, c => c.Id, ct);
+        var audit = new Audit
+        {
+            CameraId = cameraId, TakenAt = result.TakenAt, StoredAt = DateTimeOffset.UtcNow,
+            Status = result.Status == AuditStatus.Ok ? AuditStatuses.Ok : AuditStatuses.Failed,
+            FailureReason = result.FailureReason, ModelId = result.ModelId, StandardVersionId = standardVersionId,
+            ImageWidth = result.ImageWidth, ImageHeight = result.ImageHeight, Score = result.Score,
+            Source = source, SnapshotPath = snapshotPath, RunKey = runKey,
+            Detections = result.Detections.Select(d => new AuditDetection
+            {
+                Label = d.Label, ClassId = d.ClassId, Confidence = d.Confidence, X1 = d.Box.X1, Y1 = d.Box.Y1, X2 = d.Box.X2, Y2 = d.Box.Y2,
+            }).ToList(),
+            Violations = result.Violations.Select(v => new AuditViolation
+            {
+                ClauseId = clauseIds.TryGetValue(v.ClauseId, out int id) ? id
+                    : throw new InvalidOperationException($"violation of clause '{v.ClauseId}', which standard version {standardVersionId} does not have"),
+                ZoneName = v.ZoneName, Points = v.Points, Reason = v.Reason,
+                X1 = v.Evidence.X1, Y1 = v.Evidence.Y1, X2 = v.Evidence.X2, Y2 = v.Evidence.Y2,
+            }).ToList(),
+        };
+        db.Audits.Add(audit);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException) when (runKey is not null)
+        {
+            // The same run finished in another worker between our check and our insert.
+            db.ChangeTracker.Clear();
+            return await db.Audits.Where(a => a.RunKey == runKey).Select(a => a.Id).FirstAsync(ct);
+        }
+        return audit.Id;
+    }
+}

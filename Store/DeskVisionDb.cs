@@ -1,0 +1,52 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Design;
+
+namespace DeskVision.Store;
+
+public sealed class DeskVisionDb(DbContextOptions<DeskVisionDb> options) : DbContext(options)
+{
+    public DbSet<Site> Sites => Set<Site>();
+    public DbSet<Window> Windows => Set<Window>();
+    public DbSet<Camera> Cameras => Set<Camera>();
+    public DbSet<CameraZone> CameraZones => Set<CameraZone>();
+    public DbSet<Staff> Staff => Set<Staff>();
+    public DbSet<StandardVersion> StandardVersions => Set<StandardVersion>();
+    public DbSet<Clause> Clauses => Set<Clause>();
+    public DbSet<Audit> Audits => Set<Audit>();
+    public DbSet<AuditDetection> AuditDetections => Set<AuditDetection>();
+    public DbSet<AuditViolation> AuditViolations => Set<AuditViolation>();
+
+    public static DbContextOptions<DeskVisionDb> Options(string connectionString) =>
+        new DbContextOptionsBuilder<DeskVisionDb>()
+            .UseNpgsql(connectionString, o => o.EnableRetryOnFailure(3))
+            .Options;
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        b.Entity<Site>().HasIndex(s => s.Key).IsUnique();
+        b.Entity<Camera>().HasIndex(c => c.Key).IsUnique();
+        b.Entity<CameraZone>().HasIndex(z => new { z.CameraId, z.Name }).IsUnique();
+        b.Entity<CameraZone>().Property(z => z.Polygon).HasColumnType("jsonb").HasConversion(
+            p => JsonSerializer.Serialize(p, (JsonSerializerOptions?)null),
+            s => JsonSerializer.Deserialize<double[][]>(s, (JsonSerializerOptions?)null) ?? Array.Empty<double[]>(),
+            new ValueComparer<double[][]>((a, b) => JsonSerializer.Serialize(a, (JsonSerializerOptions?)null) == JsonSerializer.Serialize(b, (JsonSerializerOptions?)null),
+                p => JsonSerializer.Serialize(p, (JsonSerializerOptions?)null).GetHashCode(),
+                p => p.Select(xy => xy.ToArray()).ToArray()));
+        b.Entity<StandardVersion>().HasIndex(s => s.ContentHash).IsUnique();
+        b.Entity<Clause>().HasIndex(c => new { c.StandardVersionId, c.Key }).IsUnique();
+        b.Entity<Clause>().Property(c => c.RulesJson).HasColumnType("jsonb");
+        b.Entity<Audit>().HasIndex(a => new { a.CameraId, a.TakenAt });
+        b.Entity<Audit>().HasIndex(a => a.RunKey).IsUnique();
+        b.Entity<Audit>().Property(a => a.Status).HasMaxLength(16);
+        b.Entity<AuditViolation>().HasIndex(v => v.ClauseId);
+    }
+}
+
+/// <summary>Lets <c>dotnet ef migrations add</c> build the model without a running app.</summary>
+public sealed class DesignTimeFactory : IDesignTimeDbContextFactory<DeskVisionDb>
+{
+    public DeskVisionDb CreateDbContext(string[] args) =>
+        new(DeskVisionDb.Options(Environment.GetEnvironmentVariable("DESKVISION_DB") ?? "Host=127.0.0.1;Database=deskvision_design"));
+}

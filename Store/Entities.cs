@@ -1,0 +1,144 @@
+namespace DeskVision.Store;
+
+public sealed class Site
+{
+    public int Id { get; set; }
+    public required string Key { get; set; }
+    public required string Name { get; set; }
+    /// <summary>IANA zone the opening hours are in.</summary>
+    public string TimeZone { get; set; } = "Asia/Shanghai";
+    /// <summary>E.g. "mon-fri 09:00-12:00 13:30-17:30"; the scheduler reads it.</summary>
+    public string OpeningHours { get; set; } = "mon-fri 09:00-12:00 13:30-17:30";
+    public List<Window> Windows { get; set; } = [];
+}
+
+/// <summary>A service window (窗口): one counter, one seat, usually one camera.</summary>
+public sealed class Window
+{
+    public int Id { get; set; }
+    public int SiteId { get; set; }
+    public Site Site { get; set; } = null!;
+    public required string Name { get; set; }
+    public List<Camera> Cameras { get; set; } = [];
+}
+
+public sealed class Camera
+{
+    public int Id { get; set; }
+    public required string Key { get; set; }
+    public int WindowId { get; set; }
+    public Window Window { get; set; } = null!;
+    /// <summary>Where snapshots come from (a URL without credentials, or a folder); null for upload-only cameras.</summary>
+    public string? Source { get; set; }
+    public double ZoneShare { get; set; } = 0.5;
+    public List<CameraZone> Zones { get; set; } = [];
+}
+
+public sealed class CameraZone
+{
+    public int Id { get; set; }
+    public int CameraId { get; set; }
+    public required string Name { get; set; }
+    /// <summary>desk, seat, chair-back, customer-view or aisle.</summary>
+    public required string Kind { get; set; }
+    /// <summary>[[x, y], ...] normalised to 0..1.</summary>
+    public required double[][] Polygon { get; set; }
+}
+
+public sealed class Staff
+{
+    public int Id { get; set; }
+    public int SiteId { get; set; }
+    public required string Name { get; set; }
+    /// <summary>The window the staff member usually works; the duty roster refines it.</summary>
+    public int? WindowId { get; set; }
+}
+
+public sealed class StandardVersion
+{
+    public int Id { get; set; }
+    public required string Name { get; set; }
+    /// <summary>The version the site gave the file.</summary>
+    public required string Version { get; set; }
+    /// <summary>Hash of the file's content: the same content is one version, any edit is a new one.</summary>
+    public required string ContentHash { get; set; }
+    public DateTimeOffset LoadedAt { get; set; }
+    public List<Clause> Clauses { get; set; } = [];
+}
+
+public sealed class Clause
+{
+    public int Id { get; set; }
+    public int StandardVersionId { get; set; }
+    /// <summary>The clause's stable id in the standard, e.g. desk.phone-on-desk.</summary>
+    public required string Key { get; set; }
+    public required string TitleZh { get; set; }
+    public required string TitleEn { get; set; }
+    public required string Category { get; set; }
+    public required string Severity { get; set; }
+    public required string TextZh { get; set; }
+    public bool Active { get; set; }
+    public double MaxPoints { get; set; }
+    /// <summary>The rules as loaded, JSON, for the record.</summary>
+    public string RulesJson { get; set; } = "[]";
+}
+
+public static class AuditStatuses
+{
+    public const string Ok = "ok";
+    public const string Failed = "failed";
+}
+
+public sealed class Audit
+{
+    public long Id { get; set; }
+    public int CameraId { get; set; }
+    public Camera Camera { get; set; } = null!;
+    public DateTimeOffset TakenAt { get; set; }
+    public DateTimeOffset StoredAt { get; set; }
+    /// <summary>ok or failed (see <see cref="AuditStatuses"/>).</summary>
+    public required string Status { get; set; }
+    public string? FailureReason { get; set; }
+    public required string ModelId { get; set; }
+    public int? StandardVersionId { get; set; }
+    public StandardVersion? StandardVersion { get; set; }
+    public int ImageWidth { get; set; }
+    public int ImageHeight { get; set; }
+    public double Score { get; set; }
+    /// <summary>Where the snapshot came from (path or URL without credentials).</summary>
+    public string? Source { get; set; }
+    /// <summary>The snapshot as received, relative to the evidence folder; null when none was had.</summary>
+    public string? SnapshotPath { get; set; }
+    /// <summary>Set by a scheduled job so a retried job cannot store the same audit twice.</summary>
+    public string? RunKey { get; set; }
+    public List<AuditDetection> Detections { get; set; } = [];
+    public List<AuditViolation> Violations { get; set; } = [];
+}
+
+public sealed class AuditDetection
+{
+    public long Id { get; set; }
+    public long AuditId { get; set; }
+    public required string Label { get; set; }
+    public int ClassId { get; set; }
+    public float Confidence { get; set; }
+    public float X1 { get; set; }
+    public float Y1 { get; set; }
+    public float X2 { get; set; }
+    public float Y2 { get; set; }
+}
+
+public sealed class AuditViolation
+{
+    public long Id { get; set; }
+    public long AuditId { get; set; }
+    public int ClauseId { get; set; }
+    public Clause Clause { get; set; } = null!;
+    public required string ZoneName { get; set; }
+    public double Points { get; set; }
+    public required string Reason { get; set; }
+    public float X1 { get; set; }
+    public float Y1 { get; set; }
+    public float X2 { get; set; }
+    public float Y2 { get; set; }
+}

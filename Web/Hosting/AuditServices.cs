@@ -1,0 +1,61 @@
+using DeskVision.Detectors;
+using DeskVision.Scoring;
+using DeskVision.Store;
+using DeskVision.Web.Audits;
+using Hangfire;
+using Hangfire.PostgreSql;
+using Microsoft.EntityFrameworkCore;
+
+namespace DeskVision.Web.Hosting;
+
+/// <summary>The services the web app and a worker share: database, detector, standard, audit pipeline, Hangfire.</summary>
+public static class AuditServices
+{
+    public static IServiceCollection AddDeskVision(this IServiceCollection services, IConfiguration config, bool runJobs)
+    {
+        string connection = config["DESKVISION_DB"] ?? AppSettings.ConnectionString();
+        services.AddDbContext<DeskVisionDb>(o => o.UseNpgsql(connection, n => n.EnableRetryOnFailure(3)));
+        services.AddSingleton(sp => new ObjectDetector(new DetectorOptions
+        {
+            ModelPath = ModelFile.Resolve(config["DESKVISION_MODEL"], ProjectPaths.Models),
+        }));
+        services.AddSingleton(sp => StandardFile.Load(AppSettings.DefaultStandardFile, sp.GetRequiredService<ObjectDetector>().Labels));
+        services.AddSingleton<AuditPipeline>();
+        services.AddSingleton(new EvidenceFolder(AppSettings.EvidenceRoot));
+        services.AddScoped<AuditWriter>();
+        services.AddScoped<CameraAuditJob>();
+
+        services.AddHangfire(h => h
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connection), new PostgreSqlStorageOptions
+            {
+                QueuePollInterval = TimeSpan.FromMilliseconds(500),
+                PrepareSchemaIfNecessary = true,
+            }));
+        if (runJobs)
+            services.AddHangfireServer(o =>
+            {
+                // The detector serialises model runs; a second worker overlaps snapshot I/O and storing with them.
+                o.WorkerCount = 2;
+                o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+                o.SchedulePollingInterval = TimeSpan.FromSeconds(5);
+            });
+        return services;
+    }
+
+    /// <summary>Migrates the database and loads the detector and the standard now, so a bad model or standard stops start-up with its message.</summary>
+    public static async Task PrepareAsync(IServiceProvider services, CancellationToken ct)
+    {
+        using var scope = services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<DeskVisionDb>();
+        try { await db.Database.MigrateAsync(ct); }
+        catch (Exception e) when (e is Npgsql.NpgsqlException || e.InnerException is Npgsql.NpgsqlException)
+        {
+            throw new DatabaseUnavailableException($"PostgreSQL is not reachable: {(e.InnerException ?? e).Message}", e);
+        }
+        services.GetRequiredService<AuditPipeline>();
+        await scope.ServiceProvider.GetRequiredService<AuditWriter>().EnsureStandardAsync(services.GetRequiredService<Standard>(), ct);
+    }
+}

@@ -1,0 +1,48 @@
+using DeskVision.Web.Views;
+using Hangfire;
+
+namespace DeskVision.Web.Hosting;
+
+/// <summary>The two long-running processes: the web app (with a Hangfire server) and a worker (Hangfire server only).</summary>
+public static class Hosts
+{
+    public static async Task<int> ServeAsync(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Configuration.AddEnvironmentVariables();
+        builder.Services.AddDeskVision(builder.Configuration, runJobs: true);
+        builder.Services.AddScoped<SiteSeed>();
+        var app = builder.Build();
+        await AuditServices.PrepareAsync(app.Services, app.Lifetime.ApplicationStopping);
+
+        string? siteFolder = builder.Configuration["DESKVISION_SITE"] ?? Path.Combine(ProjectPaths.Sites, "demo");
+        if (Directory.Exists(siteFolder))
+        {
+            using var scope = app.Services.CreateScope();
+            string cron = builder.Configuration["DESKVISION_DEMO_CRON"] ?? "* * * * *";
+            var cameras = await scope.ServiceProvider.GetRequiredService<SiteSeed>().LoadAsync(siteFolder, cron, app.Lifetime.ApplicationStopping);
+            // Something to see at once, not only after the first scheduled minute.
+            foreach (string camera in cameras) RecurringJob.TriggerJob(JobIds.CameraAudit(camera));
+        }
+
+        app.MapHallPages();
+        app.MapAuditApi();
+        app.MapHangfireDashboard("/hangfire"); // local requests only until accounts arrive
+        app.Lifetime.ApplicationStarted.Register(() =>
+            Console.WriteLine($"DeskVision is up: {string.Join(", ", app.Urls)}  (Hangfire dashboard: /hangfire; Ctrl-C stops)"));
+        await app.RunAsync();
+        return 0;
+    }
+
+    public static async Task<int> WorkerAsync(string[] args)
+    {
+        var builder = Host.CreateApplicationBuilder(args);
+        builder.Configuration.AddEnvironmentVariables();
+        builder.Services.AddDeskVision(builder.Configuration, runJobs: true);
+        using var host = builder.Build();
+        await AuditServices.PrepareAsync(host.Services, CancellationToken.None);
+        Console.WriteLine($"DeskVision worker {Environment.MachineName}:{Environment.ProcessId} is running Hangfire jobs (Ctrl-C stops)");
+        await host.RunAsync();
+        return 0;
+    }
+}

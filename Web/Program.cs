@@ -1,0 +1,57 @@
+using DeskVision.Detectors;
+using DeskVision.Scoring;
+using DeskVision.Web;
+using DeskVision.Web.Cli;
+using DeskVision.Web.Hosting;
+
+var flags = new HashSet<string> { "json", "store", "help", "scenarios", "tiled" };
+string command = args.Length == 0 ? "help" : args[0];
+var rest = args.Skip(1).ToArray();
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { if (command is not ("serve" or "worker")) { e.Cancel = true; cancel.Cancel(); } };
+try
+{
+    return command switch
+    {
+        "detect" => DetectCommand.Run(new CommandArgs(rest, flags)),
+        "eval" => EvalCommand.Run(new CommandArgs(rest, flags)),
+        "audit" => await AuditCommand.RunAsync(new CommandArgs(rest, flags), cancel.Token),
+        "serve" => await Hosts.ServeAsync(rest),
+        "worker" => await Hosts.WorkerAsync(rest),
+        "help" or "--help" or "-h" => Help(),
+        _ => throw new UsageException($"unknown command '{command}'"),
+    };
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine($"deskvision: {e.Message}");
+    Console.Error.WriteLine("run 'deskvision --help' for the commands");
+    return 2;
+}
+catch (Exception e) when (e is ModelLoadException or ConfigException or DatabaseUnavailableException)
+{
+    // One clear line naming the file or server and the problem; no stack trace for a configuration mistake.
+    Console.Error.WriteLine($"deskvision: {e.Message}");
+    return 3;
+}
+
+static int Help()
+{
+    Console.WriteLine("""
+        deskvision: audit service-window camera snapshots against the 6S service standard
+
+        commands (through ./deskvision, which installs, builds and starts the database first):
+          up                         database, web app with a Hangfire server, demo cameras; prints the URL
+          test                       the whole test suite against a throw-away database
+          worker                     a Hangfire worker without the web app (run several to scale out)
+          detect IMAGE... [--json] [--min-confidence X] [--model n|s|m|PATH]
+                                     objects found in each image
+          audit IMAGE... --camera CAMERA.yaml [--json] [--store] [--model ...] [--standard FILE]
+                                     violations and score of each image for that camera's zones
+          eval --images DIR --labels DIR [--model ...] [--min-confidence X] [--operating X]
+                                     precision, recall and AP@0.5 against YOLO-format labels
+        settings (environment): DESKVISION_DB, DESKVISION_MODEL (n|s|m|PATH, default s),
+          DESKVISION_STANDARD (standard file), DESKVISION_EVIDENCE (snapshot folder), DESKVISION_SITE
+        """);
+    return 0;
+}

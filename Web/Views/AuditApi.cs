@@ -1,0 +1,36 @@
+using DeskVision.Store;
+using DeskVision.Web.Audits;
+using DeskVision.Web.Hosting;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+
+namespace DeskVision.Web.Views;
+
+/// <summary>The JSON API: audits to read, and "audit this camera now".</summary>
+public static class AuditApi
+{
+    public static void MapAuditApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api");
+        api.MapGet("/audits", async (DeskVisionDb db, string? camera, int? limit, CancellationToken ct) =>
+            await db.Audits.AsNoTracking().Where(a => camera == null || a.Camera.Key == camera)
+                .OrderByDescending(a => a.TakenAt).Take(Math.Clamp(limit ?? 50, 1, 500))
+                .Select(a => new { a.Id, camera = a.Camera.Key, a.TakenAt, a.Status, a.FailureReason, a.Score, violations = a.Violations.Count })
+                .ToListAsync(ct));
+        api.MapGet("/audits/{id:long}", async (long id, DeskVisionDb db, CancellationToken ct) =>
+            await db.Audits.AsNoTracking().Where(a => a.Id == id).Select(a => new
+            {
+                a.Id, camera = a.Camera.Key, window = a.Camera.Window.Name, a.TakenAt, a.Status, a.FailureReason, a.Score, a.ModelId,
+                standard = a.StandardVersion == null ? null : a.StandardVersion.Version + "@" + a.StandardVersion.ContentHash,
+                a.ImageWidth, a.ImageHeight,
+                violations = a.Violations.Select(v => new { clause = v.Clause.Key, v.Clause.TitleZh, zone = v.ZoneName, v.Points, v.Reason, box = new[] { v.X1, v.Y1, v.X2, v.Y2 } }),
+                detections = a.Detections.Select(d => new { d.Label, d.ClassId, d.Confidence, box = new[] { d.X1, d.Y1, d.X2, d.Y2 } }),
+            }).FirstOrDefaultAsync(ct) is { } audit ? Results.Ok(audit) : Results.NotFound());
+        api.MapPost("/cameras/{key}/audit-now", async (string key, DeskVisionDb db, IBackgroundJobClient jobs, CancellationToken ct) =>
+        {
+            if (!await db.Cameras.AnyAsync(c => c.Key == key, ct)) return Results.NotFound();
+            string jobId = jobs.Enqueue<CameraAuditJob>(j => j.RunAsync(key, null, CancellationToken.None));
+            return Results.Accepted($"/api/audits?camera={key}", new { job = jobId });
+        });
+    }
+}

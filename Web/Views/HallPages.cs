@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Text;
+using DeskVision.Store;
+using DeskVision.Web.Audits;
+using Microsoft.EntityFrameworkCore;
+using static DeskVision.Web.Views.Html;
+
+namespace DeskVision.Web.Views;
+
+/// <summary>Server-rendered pages: the hall overview and one audit with its evidence drawn on the snapshot.</summary>
+public static class HallPages
+{
+    public static void MapHallPages(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/", Overview);
+        app.MapGet("/audits/{id:long}", AuditPage);
+        app.MapGet("/audits/{id:long}/image", AuditImage);
+    }
+
+    private static async Task<IResult> Overview(DeskVisionDb db, CancellationToken ct)
+    {
+        var windows = await db.Windows.AsNoTracking().Include(w => w.Site).Include(w => w.Cameras).OrderBy(w => w.Name).ToListAsync(ct);
+        var latest = await db.Audits.AsNoTracking()
+            .GroupBy(a => a.CameraId).Select(g => g.OrderByDescending(a => a.TakenAt).First()).ToListAsync(ct);
+        var recent = await db.Audits.AsNoTracking().Include(a => a.Camera).ThenInclude(c => c.Window)
+            .OrderByDescending(a => a.TakenAt).Take(30)
+            .Select(a => new { a.Id, a.TakenAt, a.Status, a.Score, a.FailureReason, Window = a.Camera.Window.Name, Violations = a.Violations.Count })
+            .ToListAsync(ct);
+
+        var html = new StringBuilder("<h1>服务大厅 · Hall overview</h1><div class=tiles>");
+        foreach (var w in windows)
+        {
+            var last = latest.Where(a => w.Cameras.Any(c => c.Id == a.CameraId)).MaxBy(a => a.TakenAt);
+            html.Append($"<div class=tile><h3>{E(w.Name)}</h3><div class=muted>{E(w.Site.Name)}</div>");
+            if (last is null) html.Append("<p class=muted>No audit yet 暂无巡检</p>");
+            else if (last.Status == AuditStatuses.Failed)
+                html.Append($"<p class=failed>Last audit failed: {E(last.FailureReason)}</p>");
+            else
+                html.Append($"<div class='score {ScoreClass(last.Score)}'>{last.Score:0.#}</div><a href='/audits/{last.Id}'><img src='/audits/{last.Id}/image' width=240 alt='latest snapshot'></a>");
+            html.Append("</div>");
+        }
+        html.Append("</div><h2>最近巡检 · Recent audits</h2><table><tr><th>time (UTC)</th><th>window</th><th>status</th><th>score</th><th>violations</th></tr>");
+        foreach (var a in recent)
+            html.Append($"<tr><td><a href='/audits/{a.Id}'>{a.TakenAt:yyyy-MM-dd HH:mm:ss}</a></td><td>{E(a.Window)}</td>" +
+                        (a.Status == AuditStatuses.Failed ? $"<td class=failed>failed: {E(a.FailureReason)}</td><td></td>" : $"<td>ok</td><td>{a.Score:0.#}</td>") +
+                        $"<td>{a.Violations}</td></tr>");
+        html.Append("</table><p class=muted>Deduction points are local defaults of this site's standard file; the seed documents set no point values.</p>");
+        return Page("Hall overview", html.ToString());
+    }
+
+    private static async Task<IResult> AuditPage(long id, DeskVisionDb db, CancellationToken ct)
+    {
+        var a = await db.Audits.AsNoTracking().Include(x => x.Camera).ThenInclude(c => c.Window).Include(x => x.Camera).ThenInclude(c => c.Zones)
+            .Include(x => x.Detections).Include(x => x.Violations).ThenInclude(v => v.Clause).FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (a is null) return Results.NotFound();
+        var html = new StringBuilder($"<h1>{E(a.Camera.Window.Name)} · audit {a.Id}</h1><p>{a.TakenAt:yyyy-MM-dd HH:mm:ss} UTC · model {E(a.ModelId)}</p>");
+        if (a.Status == AuditStatuses.Failed)
+            html.Append($"<p class=failed>This audit could not run: {E(a.FailureReason)}</p>");
+        else
+            html.Append($"<div class='score {ScoreClass(a.Score)}'>{a.Score:0.#} / 100</div>");
+        if (a.ImageWidth > 0 && a.SnapshotPath is not null)
+        {
+            var inv = CultureInfo.InvariantCulture;
+            html.Append($"<div class=evidence><img src='/audits/{a.Id}/image' alt='snapshot'><svg viewBox='0 0 {a.ImageWidth} {a.ImageHeight}'>");
+            foreach (var z in a.Camera.Zones)
+                html.Append(string.Create(inv, $"<polygon points='{string.Join(' ', z.Polygon.Select(p => $"{p[0] * a.ImageWidth:0},{p[1] * a.ImageHeight:0}"))}' fill='none' stroke='#2979ff' stroke-dasharray='8 6' stroke-width='2'><title>{E(z.Name)} ({z.Kind})</title></polygon>"));
+            foreach (var d in a.Detections)
+                html.Append(string.Create(inv, $"<rect x='{d.X1:0}' y='{d.Y1:0}' width='{d.X2 - d.X1:0}' height='{d.Y2 - d.Y1:0}' fill='none' stroke='#43a047' stroke-width='2'><title>{E(d.Label)} {d.Confidence:0.00}</title></rect>"));
+            foreach (var v in a.Violations)
+                html.Append(string.Create(inv, $"<rect x='{v.X1:0}' y='{v.Y1:0}' width='{v.X2 - v.X1:0}' height='{v.Y2 - v.Y1:0}' fill='#e5393522' stroke='#e53935' stroke-width='4'/><text x='{v.X1 + 4:0}' y='{v.Y1 + 22:0}' fill='#e53935' font-size='22' font-weight='700'>{E(v.Clause.TitleZh)}</text>"));
+            html.Append("</svg></div>");
+        }
+        html.Append("<h2>违规 · Violations</h2><table><tr><th>clause</th><th>standard text</th><th>evidence</th><th>points</th></tr>");
+        foreach (var v in a.Violations)
+            html.Append($"<tr><td>{E(v.Clause.Key)}<br>{E(v.Clause.TitleZh)}<br><span class=muted>{E(v.Clause.TitleEn)}</span></td><td>{E(v.Clause.TextZh)}</td><td>{E(v.Reason)}</td><td>-{v.Points:0.#}</td></tr>");
+        if (a.Violations.Count == 0) html.Append("<tr><td colspan=4>None 无</td></tr>");
+        html.Append("</table>");
+        return Page($"Audit {a.Id}", html.ToString());
+    }
+
+    private static async Task<IResult> AuditImage(long id, DeskVisionDb db, EvidenceFolder evidence, CancellationToken ct)
+    {
+        string? relative = await db.Audits.Where(a => a.Id == id).Select(a => a.SnapshotPath).FirstOrDefaultAsync(ct);
+        string? path = evidence.Resolve(relative);
+        return path is null ? Results.NotFound() : Results.File(path, path.EndsWith(".png") ? "image/png" : "image/jpeg");
+    }
+}

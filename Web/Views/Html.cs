@@ -1,0 +1,28 @@
+using System.Text.Encodings.Web;
+
+namespace DeskVision.Web.Views;
+
+/// <summary>The page frame; every asset is inline, nothing from a CDN (halls often have no internet).</summary>
+public static class Html
+{
+    public static string E(object? value) => HtmlEncoder.Default.Encode(value?.ToString() ?? "");
+
+    public static IResult Page(string title, string body) => Results.Content($$"""
+        <!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{{E(title)}} · DeskVision</title>
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <style>
+        body{font-family:system-ui,"Noto Sans CJK SC",sans-serif;margin:0;background:#f4f5f7;color:#222}
+        header{background:#1f3a5f;color:#fff;padding:.6rem 1.2rem}header a{color:#fff;text-decoration:none;font-weight:600}
+        main{padding:1rem 1.2rem;max-width:1200px}
+        .tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:1rem}
+        .tile{background:#fff;border-radius:6px;padding:.8rem;box-shadow:0 1px 2px #0002}
+        .score{font-size:2rem;font-weight:700}.ok{color:#1a7f37}.warn{color:#b35900}.bad{color:#c62828}
+        table{border-collapse:collapse;background:#fff;width:100%}td,th{padding:.35rem .6rem;border-bottom:1px solid #e3e3e3;text-align:left}
+        .failed{color:#c62828}.muted{color:#666;font-size:.9em}
+        .evidence{position:relative;display:inline-block;max-width:100%}.evidence img,.evidence svg{max-width:100%;display:block}
+        .evidence svg{position:absolute;left:0;top:0;width:100%;height:100%}
+        </style></head><body><header><a href="/">DeskVision</a> · 窗口6S服务规范 巡检</header><main>{{body}}</main></body></html>
+        """, "text/html; charset=utf-8");
+
+    public static string ScoreClass(double score) => score >= 95 ? "ok" : score >= 85 ? "warn" : "bad";
+}
