@@ -30,11 +30,25 @@ public sealed class ConfigNode
 
     public static ConfigNode Parse(string file, string text)
     {
+        // Scan the events first: for some malformed input (an unclosed [ list, say) YamlDotNet throws an
+        // InvalidOperationException without a position; the last good event tells where it went wrong.
+        var parser = new Parser(new StringReader(text));
+        long lastLine = 1;
+        try
+        {
+            while (parser.MoveNext()) lastLine = parser.Current!.End.Line;
+        }
+        catch (Exception e) when (e is YamlException or InvalidOperationException)
+        {
+            long line = e is YamlException y ? y.Start.Line : lastLine;
+            throw new ConfigException(file, line, "document", "(syntax)", $"is not valid YAML: {(e is YamlException ? e.Message : "unexpected end of a [ ] or { } collection")}");
+        }
         var stream = new YamlStream();
         try { stream.Load(new StringReader(text)); }
-        catch (YamlException e)
+        catch (Exception e) when (e is YamlException or InvalidOperationException)
         {
-            throw new ConfigException(file, e.Start.Line, "document", "(syntax)", $"is not valid YAML: {e.Message}");
+            long line = e is YamlException y ? y.Start.Line : lastLine;
+            throw new ConfigException(file, line, "document", "(syntax)", $"is not valid YAML: {e.Message}");
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new ConfigException(file, 1, "document", "(root)", "must be a mapping of fields");

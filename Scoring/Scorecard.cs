@@ -25,7 +25,7 @@ public static class Scorecard
     private static IEnumerable<Violation> Apply(Clause clause, Rule rule, IReadOnlyList<Detection> detections, int w, int h, CameraLayout camera)
     {
         var zones = camera.Zones.Where(z => rule.Zones.Contains(z.Kind)).ToList();
-        var relevant = detections.Where(d => rule.Labels.Contains(d.Label) && d.Confidence >= rule.MinConfidence).ToList();
+        var relevant = detections.Where(d => rule.Labels.Contains(d.Label) && d.Confidence >= (float)rule.MinConfidence).ToList();
         switch (rule.Kind)
         {
             case RuleKind.ObjectInZone:
