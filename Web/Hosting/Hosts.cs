@@ -8,7 +8,8 @@ public static class Hosts
 {
     public static async Task<int> ServeAsync(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // Content root is the build output, so appsettings.json is found whatever folder the command runs from.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddEnvironmentVariables();
         builder.Services.AddDeskVision(builder.Configuration, runJobs: true);
         builder.Services.AddScoped<SiteSeed>();
@@ -36,7 +37,7 @@ public static class Hosts
 
     public static async Task<int> WorkerAsync(string[] args)
     {
-        var builder = Host.CreateApplicationBuilder(args);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddEnvironmentVariables();
         builder.Services.AddDeskVision(builder.Configuration, runJobs: true);
         using var host = builder.Build();
