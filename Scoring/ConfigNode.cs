@@ -127,6 +127,14 @@ public sealed class ConfigNode
         }
     }
 
+    /// <summary>A nested mapping, or null when the field is absent.</summary>
+    public ConfigNode? Section(string field) => Find(field) switch
+    {
+        null => null,
+        YamlMappingNode map => new ConfigNode(File, Entry == "document" ? field : $"{Entry}.{field}", map),
+        _ => throw Error(field, "must be a mapping of fields"),
+    };
+
     /// <summary>A list of [x, y] pairs.</summary>
     public IReadOnlyList<(double X, double Y)> Points(string field, double min, double max)
     {

@@ -80,7 +80,7 @@ public sealed class AuditWriter(DeskVisionDb db)
     /// run (a retried job) stores nothing and returns the first audit's id.
     /// </summary>
     public async Task<long> SaveAsync(AuditResult result, int cameraId, int? standardVersionId, string? source, string? snapshotPath,
-        string? runKey, CancellationToken ct)
+        string? runKey, CancellationToken ct, long? plannedAuditId = null)
     {
         if (runKey is not null)
         {
@@ -95,7 +95,7 @@ public sealed class AuditWriter(DeskVisionDb db)
             Status = result.Status == AuditStatus.Ok ? AuditStatuses.Ok : AuditStatuses.Failed,
             FailureReason = result.FailureReason, ModelId = result.ModelId, StandardVersionId = standardVersionId,
             ImageWidth = result.ImageWidth, ImageHeight = result.ImageHeight, Score = result.Score,
-            Source = source, SnapshotPath = snapshotPath, RunKey = runKey,
+            Source = source, SnapshotPath = snapshotPath, RunKey = runKey, PlannedAuditId = plannedAuditId,
             Detections = result.Detections.Select(d => new AuditDetection
             {
                 Label = d.Label, ClassId = d.ClassId, Confidence = d.Confidence, X1 = d.Box.X1, Y1 = d.Box.Y1, X2 = d.Box.X2, Y2 = d.Box.Y2,

@@ -1,12 +1,15 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Design;
 
 namespace DeskVision.Store;
 
-public sealed class DeskVisionDb(DbContextOptions<DeskVisionDb> options) : DbContext(options)
+/// <remarks>Also holds the Data Protection keys, so every web and worker process can read the camera passwords the others stored.</remarks>
+public sealed class DeskVisionDb(DbContextOptions<DeskVisionDb> options) : DbContext(options), IDataProtectionKeyContext
 {
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Site> Sites => Set<Site>();
     public DbSet<Window> Windows => Set<Window>();
     public DbSet<Camera> Cameras => Set<Camera>();
@@ -17,6 +20,7 @@ public sealed class DeskVisionDb(DbContextOptions<DeskVisionDb> options) : DbCon
     public DbSet<Audit> Audits => Set<Audit>();
     public DbSet<AuditDetection> AuditDetections => Set<AuditDetection>();
     public DbSet<AuditViolation> AuditViolations => Set<AuditViolation>();
+    public DbSet<PlannedAudit> PlannedAudits => Set<PlannedAudit>();
 
     public static DbContextOptions<DeskVisionDb> Options(string connectionString) =>
         new DbContextOptionsBuilder<DeskVisionDb>()
@@ -41,6 +45,9 @@ public sealed class DeskVisionDb(DbContextOptions<DeskVisionDb> options) : DbCon
         b.Entity<Audit>().HasIndex(a => a.RunKey).IsUnique();
         b.Entity<Audit>().Property(a => a.Status).HasMaxLength(16);
         b.Entity<AuditViolation>().HasIndex(v => v.ClauseId);
+        b.Entity<PlannedAudit>().HasIndex(p => new { p.CameraId, p.Day });
+        b.Entity<PlannedAudit>().HasIndex(p => new { p.State, p.DueAt });
+        b.Entity<Audit>().HasIndex(a => a.PlannedAuditId);
     }
 }
 

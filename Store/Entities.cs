@@ -9,6 +9,8 @@ public sealed class Site
     public string TimeZone { get; set; } = "Asia/Shanghai";
     /// <summary>E.g. "mon-fri 09:00-12:00 13:30-17:30"; the scheduler reads it.</summary>
     public string OpeningHours { get; set; } = "mon-fri 09:00-12:00 13:30-17:30";
+    /// <summary>Days the hall is closed although the weekday is open (public holidays).</summary>
+    public List<DateOnly> Holidays { get; set; } = [];
     public List<Window> Windows { get; set; } = [];
 }
 
@@ -32,6 +34,60 @@ public sealed class Camera
     public string? Source { get; set; }
     public double ZoneShare { get; set; } = 0.5;
     public List<CameraZone> Zones { get; set; } = [];
+
+    /// <summary>User name for the camera's HTTP or RTSP login; null for none.</summary>
+    public string? User { get; set; }
+    /// <summary>The camera password, encrypted with ASP.NET Data Protection; never returned or logged.</summary>
+    public string? PasswordProtected { get; set; }
+
+    // The schedule, as data: edited through the API, applied by AuditScheduler.
+    public bool ScheduleEnabled { get; set; } = true;
+    /// <summary>Bands for the three daily inspections (一日三巡检), e.g. "09:00-11:30 11:30-14:00 14:00-17:30"; one random time in each.</summary>
+    public string InspectionBands { get; set; } = "09:00-11:30 11:30-14:00 14:00-17:30";
+    /// <summary>Random spot checks (监控抽查) a day, anywhere in opening hours.</summary>
+    public int SpotChecksPerDay { get; set; } = 2;
+    /// <summary>Snapshots per audit and seconds between them, so temporal rules can ask for consecutive frames.</summary>
+    public int BurstSize { get; set; } = 3;
+    public int BurstIntervalSeconds { get; set; } = 20;
+    /// <summary>When set, audit every N minutes instead of at random times (demo sites, soak tests).</summary>
+    public int? EveryMinutes { get; set; }
+
+    // Health, updated after every snapshot attempt.
+    public int ConsecutiveFailures { get; set; }
+    public DateTimeOffset? OfflineSince { get; set; }
+    public DateTimeOffset? LastSnapshotAt { get; set; }
+    public string? LastFailure { get; set; }
+}
+
+public static class PlannedAuditKinds
+{
+    public const string Inspection = "inspection";
+    public const string SpotCheck = "spot-check";
+    public const string Manual = "manual";
+    public const string Interval = "interval";
+}
+
+public static class PlannedAuditStates
+{
+    public const string Planned = "planned";
+    public const string Done = "done";
+    public const string Cancelled = "cancelled";
+}
+
+/// <summary>One audit the scheduler has promised to run: the plan is data, so "every planned audit ran once" can be checked.</summary>
+public sealed class PlannedAudit
+{
+    public long Id { get; set; }
+    public int CameraId { get; set; }
+    public Camera Camera { get; set; } = null!;
+    public DateOnly Day { get; set; }
+    public required string Kind { get; set; }
+    public DateTimeOffset DueAt { get; set; }
+    /// <summary>0 for the first snapshot of a burst; the others point at it through <see cref="BurstOf"/>.</summary>
+    public int BurstIndex { get; set; }
+    public long? BurstOf { get; set; }
+    public string State { get; set; } = PlannedAuditStates.Planned;
+    public string? HangfireJobId { get; set; }
 }
 
 public sealed class CameraZone
@@ -111,6 +167,7 @@ public sealed class Audit
     public string? SnapshotPath { get; set; }
     /// <summary>Set by a scheduled job so a retried job cannot store the same audit twice.</summary>
     public string? RunKey { get; set; }
+    public long? PlannedAuditId { get; set; }
     public List<AuditDetection> Detections { get; set; } = [];
     public List<AuditViolation> Violations { get; set; } = [];
 }

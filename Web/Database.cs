@@ -14,6 +14,11 @@ public static class Database
         {
             await db.Database.MigrateAsync(ct);
         }
+        catch (Exception e) when (e is PostgresException || e.InnerException is PostgresException)
+        {
+            await db.DisposeAsync();
+            throw new DatabaseUnavailableException($"database migration failed: {(e as PostgresException ?? e.InnerException)!.Message}", e);
+        }
         catch (Exception e) when (e is NpgsqlException || e.InnerException is NpgsqlException)
         {
             await db.DisposeAsync();

@@ -4,7 +4,7 @@ using DeskVision.Web;
 using DeskVision.Web.Cli;
 using DeskVision.Web.Hosting;
 
-var flags = new HashSet<string> { "json", "store", "help", "scenarios", "tiled" };
+var flags = new HashSet<string> { "json", "store", "help", "scenarios", "tiled", "quick" };
 string command = args.Length == 0 ? "help" : args[0];
 var rest = args.Skip(1).ToArray();
 using var cancel = new CancellationTokenSource();
@@ -16,6 +16,7 @@ try
         "detect" => DetectCommand.Run(new CommandArgs(rest, flags)),
         "eval" => EvalCommand.Run(new CommandArgs(rest, flags)),
         "audit" => await AuditCommand.RunAsync(new CommandArgs(rest, flags), cancel.Token),
+        "bench" => await BenchCommand.RunAsync(new CommandArgs(rest, flags), cancel.Token),
         "serve" => await Hosts.ServeAsync(rest),
         "worker" => await Hosts.WorkerAsync(rest),
         "help" or "--help" or "-h" => Help(),
@@ -50,6 +51,8 @@ static int Help()
                                      violations and score of each image for that camera's zones
           eval --images DIR --labels DIR [--model ...] [--min-confidence X] [--operating X]
                                      precision, recall and AP@0.5 against YOLO-format labels
+          bench [--model n|s|m] [--images DIR] [--runs N] [--audits N] [--quick]
+                                     model alone against the whole stored audit, OpenCV DNN, throughput, memory
         settings (environment): DESKVISION_DB, DESKVISION_MODEL (n|s|m|PATH, default s),
           DESKVISION_STANDARD (standard file), DESKVISION_EVIDENCE (snapshot folder), DESKVISION_SITE
         """);

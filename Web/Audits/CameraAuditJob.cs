@@ -3,59 +3,124 @@ using DeskVision.Scoring;
 using DeskVision.Store;
 using Hangfire;
 using Hangfire.Server;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 
 namespace DeskVision.Web.Audits;
 
 /// <summary>
-/// The Hangfire job: take a snapshot from a camera, audit it, store it. A snapshot that cannot be had is stored
-/// as a failed audit with the reason; a database that is away fails the job, and Hangfire retries it. The run key
-/// (the Hangfire job id) makes a retry store the audit once.
+/// The Hangfire job: take a snapshot from a camera, audit it, store it. A snapshot that cannot be had is stored as a
+/// failed audit with the reason, and the camera's health is updated; a database that is away fails the job, and
+/// Hangfire retries it. The run key (the planned audit's id, or the Hangfire job id) makes a retry store the audit once.
 /// </summary>
 public sealed class CameraAuditJob(DeskVisionDb db, AuditPipeline pipeline, AuditWriter writer, EvidenceFolder evidence, Standard standard,
-    ILogger<CameraAuditJob> log)
+    CameraSources sources, ILogger<CameraAuditJob> log)
 {
-    public static readonly TimeSpan FolderPeriod = TimeSpan.FromMinutes(1);
+    /// <summary>Failures in a row after which a camera is shown offline.</summary>
+    public const int OfflineAfter = 3;
 
-    [AutomaticRetry(Attempts = 10, DelaysInSeconds = [5, 10, 20, 30, 60, 60, 120, 120, 300, 300])]
-    public async Task<long> RunAsync(string cameraKey, PerformContext? context, CancellationToken ct)
+    /// <summary>A planned snapshot (inspection, spot check, burst frame or "audit now").</summary>
+    [AutomaticRetry(Attempts = 10, DelaysInSeconds = [2, 5, 10, 20, 30, 60, 120, 120, 300, 300])]
+    public async Task<long?> RunPlannedAsync(long plannedAuditId, CancellationToken ct)
+    {
+        var plan = await db.PlannedAudits.FirstOrDefaultAsync(p => p.Id == plannedAuditId, ct);
+        if (plan is null || plan.State == PlannedAuditStates.Cancelled) return null; // the schedule changed since
+        var camera = await LoadCameraAsync(c => c.Id == plan.CameraId, ct);
+        long id = await AuditAsync(camera, $"plan:{plan.Id}", plan.Id, ct);
+        plan.State = PlannedAuditStates.Done;
+        await db.SaveChangesAsync(ct);
+        return id;
+    }
+
+    /// <summary>The recurring "every N minutes" audit of demo and soak-test cameras.</summary>
+    [AutomaticRetry(Attempts = 5, DelaysInSeconds = [2, 5, 10, 30, 60])]
+    public async Task<long> RunEveryAsync(string cameraKey, PerformContext? context, CancellationToken ct)
     {
         string runKey = context?.BackgroundJob?.Id is { } jobId ? $"hangfire:{jobId}" : $"adhoc:{Guid.NewGuid():N}";
-        var camera = await db.Cameras.Include(c => c.Window).ThenInclude(w => w.Site).Include(c => c.Zones)
-            .FirstOrDefaultAsync(c => c.Key == cameraKey, ct)
-            ?? throw new InvalidOperationException($"camera '{cameraKey}' is not configured");
-        var layout = camera.ToLayout();
-        int standardId = await writer.EnsureStandardAsync(standard, ct);
+        var camera = await LoadCameraAsync(c => c.Key == cameraKey, ct);
+        return await AuditAsync(camera, runKey, null, ct);
+    }
 
+    /// <summary>An image posted for a camera (a manual spot check from a phone): audited at once.</summary>
+    public async Task<long> RunUploadAsync(string cameraKey, byte[] image, CancellationToken ct)
+    {
+        var camera = await LoadCameraAsync(c => c.Key == cameraKey, ct);
+        var snapshot = new Snapshot(camera.Key, DateTimeOffset.UtcNow, image, "upload");
+        return await AuditAsync(camera, $"upload:{Guid.NewGuid():N}", null, ct, snapshot);
+    }
+
+    private async Task<Camera> LoadCameraAsync(System.Linq.Expressions.Expression<Func<Camera, bool>> which, CancellationToken ct) =>
+        await db.Cameras.Include(c => c.Window).ThenInclude(w => w.Site).Include(c => c.Zones).FirstOrDefaultAsync(which, ct)
+        ?? throw new InvalidOperationException("camera is not configured (removed since the job was planned?)");
+
+    private async Task<long> AuditAsync(Camera camera, string runKey, long? plannedId, CancellationToken ct, Snapshot? given = null)
+    {
+        long? done = await db.Audits.Where(a => a.RunKey == runKey).Select(a => (long?)a.Id).FirstOrDefaultAsync(ct);
+        if (done is not null) return done.Value; // a retry after the audit was stored
+
+        int standardId = await writer.EnsureStandardAsync(standard, ct);
         var now = DateTimeOffset.UtcNow;
         Snapshot snapshot;
         try
         {
-            snapshot = await TakeSnapshotAsync(camera, now, ct);
+            snapshot = given ?? await sources.TakeAsync(camera, now, ct);
         }
         catch (BadSnapshotException e)
         {
-            log.LogWarning("Camera {Camera}: no snapshot: {Reason}", cameraKey, e.Message);
-            var failed = AuditResult.Failed(cameraKey, now, e.Message, pipeline.ModelId, standard.Version);
-            return await writer.SaveAsync(failed, camera.Id, standardId, camera.Source, null, runKey, ct);
+            log.LogWarning("Camera {Camera}: no snapshot: {Reason}", camera.Key, e.Message);
+            MarkFailure(camera, now, e.Message);
+            var failed = AuditResult.Failed(camera.Key, now, e.Message, pipeline.ModelId, standard.Version);
+            return await writer.SaveAsync(failed, camera.Id, standardId, camera.Source, null, runKey, ct, plannedId);
         }
 
-        var result = pipeline.Run(snapshot, layout);
-        string? saved = result.Status == AuditStatus.Ok || snapshot.Image.Length > 0 ? await evidence.SaveAsync(snapshot, ct) : null;
-        long id = await writer.SaveAsync(result, camera.Id, standardId, snapshot.Source, saved, runKey, ct);
+        var result = pipeline.Run(snapshot, camera.ToLayout());
+        if (result.Status == AuditStatus.Ok) MarkSuccess(camera, now);
+        else MarkFailure(camera, now, result.FailureReason!);
+        string? saved = snapshot.Image.Length > 0 ? await evidence.SaveAsync(snapshot, ct) : null;
+        long id = await writer.SaveAsync(result, camera.Id, standardId, snapshot.Source, saved, runKey, ct, plannedId);
         log.LogInformation("Camera {Camera}: audit {AuditId} {Status} score {Score} with {Violations} violation(s)",
-            cameraKey, id, result.Status, result.Score, result.Violations.Count);
+            camera.Key, id, result.Status, result.Score, result.Violations.Count);
         return id;
     }
 
-    private static Task<Snapshot> TakeSnapshotAsync(Camera camera, DateTimeOffset now, CancellationToken ct)
+    // The writer's SaveChanges stores these with the audit, in the same transaction.
+    private void MarkSuccess(Camera camera, DateTimeOffset now)
+    {
+        if (camera.OfflineSince is not null) log.LogInformation("Camera {Camera}: back online", camera.Key);
+        camera.ConsecutiveFailures = 0;
+        camera.OfflineSince = null;
+        camera.LastSnapshotAt = now;
+        camera.LastFailure = null;
+    }
+
+    private void MarkFailure(Camera camera, DateTimeOffset now, string reason)
+    {
+        camera.ConsecutiveFailures++;
+        camera.LastFailure = reason;
+        if (camera.ConsecutiveFailures >= OfflineAfter && camera.OfflineSince is null)
+        {
+            camera.OfflineSince = now;
+            log.LogWarning("Camera {Camera}: offline after {Failures} failed snapshots: {Reason}", camera.Key, camera.ConsecutiveFailures, reason);
+        }
+    }
+}
+
+/// <summary>Takes a snapshot from whatever a camera's source says: <c>folder:PATH</c>, <c>http(s)://</c> or <c>rtsp://</c>.</summary>
+public sealed class CameraSources(IHttpClientFactory http, IDataProtectionProvider protection)
+{
+    public static readonly TimeSpan FolderPeriod = TimeSpan.FromMinutes(1);
+    public const string PasswordPurpose = "DeskVision.CameraPassword";
+
+    public Task<Snapshot> TakeAsync(Camera camera, DateTimeOffset now, CancellationToken ct)
     {
         string source = camera.Source ?? throw new BadSnapshotException("camera has no source configured");
+        string? password = camera.PasswordProtected is null ? null : protection.CreateProtector(PasswordPurpose).Unprotect(camera.PasswordProtected);
         if (source.StartsWith("folder:", StringComparison.Ordinal))
-        {
-            string folder = Path.GetFullPath(Path.Combine(ProjectPaths.Root, source["folder:".Length..]));
-            return new FolderCamera(folder, FolderPeriod).TakeAsync(camera.Key, now, ct);
-        }
-        throw new BadSnapshotException($"camera source '{source}' is not supported yet (folder: only)");
+            return new FolderCamera(Path.GetFullPath(Path.Combine(ProjectPaths.Root, source["folder:".Length..])), FolderPeriod).TakeAsync(camera.Key, now, ct);
+        if (source.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || source.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+            return new HttpCamera(http.CreateClient("cameras"), new HttpCameraOptions(source, camera.User, password)).TakeAsync(camera.Key, now, ct);
+        if (source.StartsWith("rtsp://", StringComparison.OrdinalIgnoreCase))
+            return new RtspCamera(new RtspCameraOptions(source, camera.User, password)).TakeAsync(camera.Key, now, ct);
+        throw new BadSnapshotException($"camera source '{CameraUrl.Redact(source)}' is not folder:, http(s):// or rtsp://");
     }
 }

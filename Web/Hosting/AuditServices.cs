@@ -4,6 +4,7 @@ using DeskVision.Store;
 using DeskVision.Web.Audits;
 using Hangfire;
 using Hangfire.PostgreSql;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 
 namespace DeskVision.Web.Hosting;
@@ -24,6 +25,12 @@ public static class AuditServices
         services.AddSingleton(new EvidenceFolder(AppSettings.EvidenceRoot));
         services.AddScoped<AuditWriter>();
         services.AddScoped<CameraAuditJob>();
+        services.AddScoped<Schedules.AuditScheduler>();
+        services.AddSingleton<CameraSources>();
+        services.AddSingleton(TimeProvider.System);
+        // Each camera's own limit (HttpCameraOptions.Timeout) bounds a snapshot; this only guards against a forgotten one.
+        services.AddHttpClient("cameras", c => c.Timeout = TimeSpan.FromSeconds(60));
+        services.AddDataProtection().SetApplicationName("DeskVision").PersistKeysToDbContext<DeskVisionDb>();
 
         services.AddHangfire(h => h
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
@@ -33,6 +40,9 @@ public static class AuditServices
             {
                 QueuePollInterval = TimeSpan.FromMilliseconds(500),
                 PrepareSchemaIfNecessary = true,
+                // A worker that dies mid-job stops refreshing its claim; after this long another worker takes the job.
+                UseSlidingInvisibilityTimeout = true,
+                InvisibilityTimeout = TimeSpan.FromSeconds(int.TryParse(config["DESKVISION_JOB_TIMEOUT_SECONDS"], out int s) ? s : 60),
             }));
         if (runJobs)
             services.AddHangfireServer(o =>
@@ -51,6 +61,10 @@ public static class AuditServices
         using var scope = services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<DeskVisionDb>();
         try { await db.Database.MigrateAsync(ct); }
+        catch (Exception e) when (e is Npgsql.PostgresException || e.InnerException is Npgsql.PostgresException)
+        {
+            throw new DatabaseUnavailableException($"database migration failed: {(e as Npgsql.PostgresException ?? e.InnerException)!.Message}", e);
+        }
         catch (Exception e) when (e is Npgsql.NpgsqlException || e.InnerException is Npgsql.NpgsqlException)
         {
             throw new DatabaseUnavailableException($"PostgreSQL is not reachable: {(e.InnerException ?? e).Message}", e);

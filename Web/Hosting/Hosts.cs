@@ -20,14 +20,15 @@ public static class Hosts
         if (Directory.Exists(siteFolder))
         {
             using var scope = app.Services.CreateScope();
-            string cron = builder.Configuration["DESKVISION_DEMO_CRON"] ?? "* * * * *";
-            var cameras = await scope.ServiceProvider.GetRequiredService<SiteSeed>().LoadAsync(siteFolder, cron, app.Lifetime.ApplicationStopping);
+            var cameras = await scope.ServiceProvider.GetRequiredService<SiteSeed>().LoadAsync(siteFolder, app.Lifetime.ApplicationStopping);
             // Something to see at once, not only after the first scheduled minute.
-            foreach (string camera in cameras) RecurringJob.TriggerJob(JobIds.CameraAudit(camera));
+            var scheduler = scope.ServiceProvider.GetRequiredService<Schedules.AuditScheduler>();
+            foreach (string camera in cameras) await scheduler.AuditNowAsync(camera, app.Lifetime.ApplicationStopping);
         }
 
         app.MapHallPages();
         app.MapAuditApi();
+        app.MapCameraApi();
         app.MapHangfireDashboard("/hangfire"); // local requests only until accounts arrive
         app.Lifetime.ApplicationStarted.Register(() =>
             Console.WriteLine($"DeskVision is up: {string.Join(", ", app.Urls)}  (Hangfire dashboard: /hangfire; Ctrl-C stops)"));

@@ -9,12 +9,12 @@ namespace DeskVision.Web.Hosting;
 /// Loads a site folder (<c>site.yaml</c> + <c>cameras/*.yaml</c>) into the database and puts its cameras on the
 /// Hangfire schedule. Run at start-up for the demo site; running it again updates, never duplicates.
 /// </summary>
-public sealed class SiteSeed(DeskVisionDb db, AuditWriter writer, IRecurringJobManager recurring, ILogger<SiteSeed> log)
+public sealed class SiteSeed(DeskVisionDb db, AuditWriter writer, Schedules.AuditScheduler scheduler, ILogger<SiteSeed> log)
 {
-    public async Task<IReadOnlyList<string>> LoadAsync(string folder, string cron, CancellationToken ct)
+    public async Task<IReadOnlyList<string>> LoadAsync(string folder, CancellationToken ct)
     {
         var site = ConfigNode.Load(Path.Combine(folder, "site.yaml"));
-        site.RejectUnknown("site", "name", "time_zone", "opening_hours", "staff");
+        site.RejectUnknown("site", "name", "time_zone", "opening_hours", "holidays", "staff", "schedule");
         string key = site.String("site");
         var cameras = Directory.EnumerateFiles(Path.Combine(folder, "cameras"), "*.yaml").Order().Select(CameraFile.Load).ToList();
         foreach (var c in cameras.Where(c => c.Site != key))
@@ -30,6 +30,12 @@ public sealed class SiteSeed(DeskVisionDb db, AuditWriter writer, IRecurringJobM
         row.Name = site.String("name");
         row.TimeZone = site.OptionalString("time_zone") ?? row.TimeZone;
         row.OpeningHours = site.OptionalString("opening_hours") ?? row.OpeningHours;
+        try { Schedules.OpeningHours.Parse(row.OpeningHours); }
+        catch (FormatException e) { throw site.Error("opening_hours", e.Message); }
+        row.Holidays = site.Strings("holidays", required: false)
+            .Select(d => DateOnly.TryParse(d, System.Globalization.CultureInfo.InvariantCulture, out var day) ? day : throw site.Error("holidays", $"'{d}' is not a date like 2026-10-01"))
+            .ToList();
+        var schedule = site.Section("schedule");
         foreach (var s in site.Entries("staff", (e, i) => $"staff[{i}]", required: false))
         {
             string name = s.String("name");
@@ -43,15 +49,25 @@ public sealed class SiteSeed(DeskVisionDb db, AuditWriter writer, IRecurringJobM
         }
         await db.SaveChangesAsync(ct);
 
-        foreach (string camera in keys)
-            recurring.AddOrUpdate<Audits.CameraAuditJob>(JobIds.CameraAudit(camera), j => j.RunAsync(camera, null, CancellationToken.None), cron);
-        log.LogInformation("Site {Site}: {Cameras} camera(s) loaded and scheduled ({Cron})", key, keys.Count, cron);
+        foreach (string key2 in keys)
+        {
+            if (schedule is not null) await ApplyScheduleAsync(key2, schedule, ct);
+            await scheduler.ApplyAsync(key2, ct);
+        }
+        log.LogInformation("Site {Site}: {Cameras} camera(s) loaded and scheduled", key, keys.Count);
         return keys;
     }
-}
 
-/// <summary>Stable Hangfire job ids: one recurring audit job per camera, updated in place when its schedule changes.</summary>
-public static class JobIds
-{
-    public static string CameraAudit(string cameraKey) => $"audit:{cameraKey}";
+    /// <summary>The site file's <c>schedule:</c> applies to all its cameras; the API edits them one by one later.</summary>
+    private async Task ApplyScheduleAsync(string cameraKey, ConfigNode schedule, CancellationToken ct)
+    {
+        schedule.RejectUnknown("every_minutes", "inspection_bands", "spot_checks_per_day", "burst_size", "burst_interval_seconds");
+        var camera = await db.Cameras.FirstAsync(c => c.Key == cameraKey, ct);
+        camera.EveryMinutes = schedule.Has("every_minutes") ? (int)schedule.Number("every_minutes", 1, 1440) : null;
+        camera.InspectionBands = schedule.OptionalString("inspection_bands") ?? camera.InspectionBands;
+        camera.SpotChecksPerDay = (int)schedule.Number("spot_checks_per_day", 0, 100, camera.SpotChecksPerDay);
+        camera.BurstSize = (int)schedule.Number("burst_size", 1, 10, camera.BurstSize);
+        camera.BurstIntervalSeconds = (int)schedule.Number("burst_interval_seconds", 1, 600, camera.BurstIntervalSeconds);
+        await db.SaveChangesAsync(ct);
+    }
 }

@@ -1,12 +1,9 @@
 using DeskVision.Store;
-using DeskVision.Web.Audits;
-using DeskVision.Web.Hosting;
-using Hangfire;
 using Microsoft.EntityFrameworkCore;
 
 namespace DeskVision.Web.Views;
 
-/// <summary>The JSON API: audits to read, and "audit this camera now".</summary>
+/// <summary>The JSON API for audits.</summary>
 public static class AuditApi
 {
     public static void MapAuditApi(this IEndpointRouteBuilder app)
@@ -26,11 +23,5 @@ public static class AuditApi
                 violations = a.Violations.Select(v => new { clause = v.Clause.Key, v.Clause.TitleZh, zone = v.ZoneName, v.Points, v.Reason, box = new[] { v.X1, v.Y1, v.X2, v.Y2 } }),
                 detections = a.Detections.Select(d => new { d.Label, d.ClassId, d.Confidence, box = new[] { d.X1, d.Y1, d.X2, d.Y2 } }),
             }).FirstOrDefaultAsync(ct) is { } audit ? Results.Ok(audit) : Results.NotFound());
-        api.MapPost("/cameras/{key}/audit-now", async (string key, DeskVisionDb db, IBackgroundJobClient jobs, CancellationToken ct) =>
-        {
-            if (!await db.Cameras.AnyAsync(c => c.Key == key, ct)) return Results.NotFound();
-            string jobId = jobs.Enqueue<CameraAuditJob>(j => j.RunAsync(key, null, CancellationToken.None));
-            return Results.Accepted($"/api/audits?camera={key}", new { job = jobId });
-        });
     }
 }

@@ -32,6 +32,10 @@ public static class HallPages
         {
             var last = latest.Where(a => w.Cameras.Any(c => c.Id == a.CameraId)).MaxBy(a => a.TakenAt);
             html.Append($"<div class=tile><h3>{E(w.Name)}</h3><div class=muted>{E(w.Site.Name)}</div>");
+            foreach (var c in w.Cameras)
+                html.Append(c.OfflineSince is { } since
+                    ? $"<p class=failed>camera {E(c.Key)} offline since {since:MM-dd HH:mm} UTC: {E(c.LastFailure)}</p>"
+                    : $"<p class=muted>camera {E(c.Key)} online · last snapshot {c.LastSnapshotAt:HH:mm:ss} UTC</p>");
             if (last is null) html.Append("<p class=muted>No audit yet 暂无巡检</p>");
             else if (last.Status == AuditStatuses.Failed)
                 html.Append($"<p class=failed>Last audit failed: {E(last.FailureReason)}</p>");

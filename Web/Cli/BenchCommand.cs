@@ -1,0 +1,323 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using DeskVision.Detectors;
+using DeskVision.Ingest;
+using DeskVision.Scoring;
+using DeskVision.Store;
+using DeskVision.Web.Audits;
+using Npgsql;
+using OpenCvSharp;
+using OpenCvSharp.Dnn;
+
+namespace DeskVision.Web.Cli;
+
+/// <summary>
+/// <c>deskvision bench [--model n|s|m|PATH] [--images DIR] [--runs N] [--audits N] [--quick]</c>: what an audit costs
+/// against what the model alone costs, on the same real photos, after warm-up. Audits are stored in a throw-away
+/// database created on the server of DESKVISION_DB and dropped at the end. The last line holds every figure, for scripts.
+/// </summary>
+public static class BenchCommand
+{
+    // Two loops sharing the one detector: while one waits for the model lock, the other decodes or stores.
+    private const int ConcurrentCameras = 2;
+    private const int MemoryBaselineAudits = 100;
+
+    public static async Task<int> RunAsync(CommandArgs args, CancellationToken ct)
+    {
+        bool quick = args.Flag("quick");
+        string imageFolder = args.Get("images") ?? Path.Combine(ProjectPaths.Root, "..", "shared", "testdata", "coco", "images");
+        int passes = args.GetInt("runs") ?? (quick ? 1 : 3);
+        int audits = args.GetInt("audits") ?? (quick ? 300 : 10_000);
+        int storeWrites = quick ? 200 : 1_000;
+        if (passes < 1) throw new UsageException("bench: --runs must be at least 1");
+        if (audits <= MemoryBaselineAudits) throw new UsageException($"bench: --audits must be more than {MemoryBaselineAudits} (memory is compared with after {MemoryBaselineAudits})");
+        if (!Directory.Exists(imageFolder)) throw new UsageException($"bench: images folder '{imageFolder}' not found");
+
+        var photos = Directory.EnumerateFiles(imageFolder)
+            .Where(f => f.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".jpeg", StringComparison.OrdinalIgnoreCase))
+            .Order().Select(f => (Path: f, Bytes: File.ReadAllBytes(f))).ToList();
+        if (photos.Count == 0) throw new UsageException($"bench: no JPEG photos in '{imageFolder}'");
+
+        string modelPath = ModelFile.Resolve(args.Get("model"), ProjectPaths.Models);
+        using var detector = new ObjectDetector(new DetectorOptions { ModelPath = modelPath });
+        var standard = StandardFile.Load(AppSettings.DefaultStandardFile, detector.Labels);
+        var cameras = Directory.GetFiles(Path.Combine(ProjectPaths.Sites, "demo", "cameras"), "*.yaml").Order().Select(CameraFile.Load).ToList();
+        var pipeline = new AuditPipeline(detector, standard);
+        Progress($"{detector.ModelId}, {photos.Count} photos from {imageFolder}, {cameras.Count} cameras, {Environment.ProcessorCount} cores");
+
+        await using var store = await ThrowAwayStore.CreateAsync(AppSettings.ConnectionString(), cameras, standard, ct);
+        Progress($"throw-away database {store.Name}");
+
+        // Warm-up: first runs pay for lazy initialisation (ORT arenas, EF model, JIT, connection pool).
+        for (int i = 0; i < Math.Min(5, photos.Count); i++)
+        {
+            await store.SaveAsync(pipeline.Run(Snap(photos[i], cameras[0]), cameras[0]), ct);
+            detector.RunModel();
+        }
+
+        // Latency: each photo through the whole audit, then the model alone on the input that audit left ready.
+        var raw = new List<double>();
+        var pipelineMs = new List<double>();
+        var auditMs = new List<double>();
+        var storeMs = new List<double>();
+        var withViolations = new List<AuditResult>();
+        var clock = new Stopwatch();
+        for (int pass = 0; pass < passes; pass++)
+            for (int i = 0; i < photos.Count; i++)
+            {
+                ct.ThrowIfCancellationRequested();
+                var camera = cameras[i % cameras.Count];
+                clock.Restart();
+                var result = pipeline.Run(Snap(photos[i], camera), camera);
+                double audited = clock.Elapsed.TotalMilliseconds;
+                await store.SaveAsync(result, ct);
+                double total = clock.Elapsed.TotalMilliseconds;
+                pipelineMs.Add(total);
+                auditMs.Add(audited);
+                storeMs.Add(total - audited);
+                if (pass == 0 && result.Violations.Count > 0) withViolations.Add(result);
+
+                clock.Restart();
+                detector.RunModel();
+                raw.Add(clock.Elapsed.TotalMilliseconds);
+                if ((i + 1) % 10 == 0) Progress($"latency: pass {pass + 1}/{passes}, {i + 1}/{photos.Count} photos");
+            }
+
+        // Throughput and memory: several cameras queued, two loops sharing the detector, every audit stored.
+        var (auditsPerMin, rss100, rssN) = await ThroughputAsync(pipeline, store, photos, cameras, audits, ct);
+
+        // Store alone: real results with violations, written again and again, no model.
+        if (withViolations.Count == 0) Progress("store: no photo gave a violation with these cameras; writing audits without violations");
+        var toWrite = withViolations.Count > 0 ? withViolations : [pipeline.Run(Snap(photos[0], cameras[0]), cameras[0])];
+        clock.Restart();
+        for (int k = 0; k < storeWrites; k++) await store.SaveAsync(toWrite[k % toWrite.Count], ct);
+        double storePerSecond = storeWrites / clock.Elapsed.TotalSeconds;
+        double violationsPerAudit = toWrite.Average(r => r.Violations.Count);
+
+        // The peer: the same model in OpenCV's DNN module, on exactly the tensors ObjectDetector prepared.
+        var (opencv, opencvTopScoreGap) = OpenCvDnn(modelPath, detector, photos, passes, ct);
+
+        var rawStats = Stats.Of(raw);
+        var pipelineStats = Stats.Of(pipelineMs);
+        var opencvStats = Stats.Of(opencv);
+        Console.WriteLine($"model {detector.ModelId}; {photos.Count} photos × {passes} run(s) after warm-up; {Environment.ProcessorCount} cores");
+        Console.WriteLine($"raw_ms        {rawStats}   ONNX Runtime Run on a ready input");
+        Console.WriteLine($"pipeline_ms   {pipelineStats}   JPEG bytes → decode → detect → score → stored in PostgreSQL");
+        Console.WriteLine($"  audit_ms    {Stats.Of(auditMs)}   the same without the store");
+        Console.WriteLine($"  store_ms    {Stats.Of(storeMs)}   the store alone (new DbContext, AuditWriter.SaveAsync)");
+        Console.WriteLine($"opencv_dnn_ms {opencvStats}   CvDnn.ReadNetFromOnnx, same input tensors (top score differs from ONNX Runtime by at most {F(opencvTopScoreGap, "0.0000")})");
+        Console.WriteLine($"audits_per_min {F(auditsPerMin, "0")}   {ConcurrentCameras} loops sharing one detector, {cameras.Count} cameras queued, audits {MemoryBaselineAudits}..{audits}");
+        Console.WriteLine($"store_per_s   {F(storePerSecond, "0")}   {storeWrites} audits with {F(violationsPerAudit, "0.0")} violations each, one writer");
+        Console.WriteLine($"rss_mb        {F(rss100, "0")} after {MemoryBaselineAudits} audits, {F(rssN, "0")} after {audits} (after a full GC)");
+        Console.WriteLine(string.Join(' ',
+            $"pipeline_over_raw={F(pipelineStats.Median / rawStats.Median, "0.00")}",
+            $"raw_ms={F(rawStats.Median, "0.0")}",
+            $"pipeline_ms={F(pipelineStats.Median, "0.0")}",
+            $"opencv_dnn_over_raw={F(opencvStats.Median / rawStats.Median, "0.00")}",
+            $"audits_per_min={F(auditsPerMin, "0")}",
+            $"store_per_s={F(storePerSecond, "0")}",
+            $"rss_mb_100={F(rss100, "0")}",
+            $"rss_mb_N={F(rssN, "0")}",
+            $"N={audits}",
+            $"model={Path.GetFileNameWithoutExtension(modelPath)}"));
+        return 0;
+    }
+
+    private static async Task<(double AuditsPerMin, double Rss100, double RssN)> ThroughputAsync(AuditPipeline pipeline, ThrowAwayStore store,
+        List<(string Path, byte[] Bytes)> photos, List<CameraLayout> cameras, int audits, CancellationToken ct)
+    {
+        int next = -1, done = 0;
+        double rss100 = 0;
+        var sinceBaseline = new Stopwatch();
+        var lastReport = Stopwatch.StartNew();
+        var baselineTaken = new TaskCompletionSource();
+
+        async Task Loop()
+        {
+            int k;
+            while ((k = Interlocked.Increment(ref next)) < audits)
+            {
+                ct.ThrowIfCancellationRequested();
+                var camera = cameras[k % cameras.Count];
+                var photo = photos[k / cameras.Count % photos.Count];
+                await store.SaveAsync(pipeline.Run(Snap(photo, camera), camera), ct);
+                int finished = Interlocked.Increment(ref done);
+                if (finished == MemoryBaselineAudits)
+                {
+                    rss100 = ResidentMegabytes();
+                    sinceBaseline.Start();
+                    baselineTaken.SetResult();
+                }
+                if (lastReport.Elapsed.TotalSeconds >= 15 && Monitor.TryEnter(lastReport))
+                {
+                    try
+                    {
+                        lastReport.Restart();
+                        Progress($"throughput and memory: {finished}/{audits} audits, rss {Environment.WorkingSet / 1e6:0} MB");
+                    }
+                    finally { Monitor.Exit(lastReport); }
+                }
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, ConcurrentCameras).Select(_ => Task.Run(Loop, ct)));
+        await baselineTaken.Task;
+        sinceBaseline.Stop();
+        double rssN = ResidentMegabytes();
+        return ((audits - MemoryBaselineAudits) / sinceBaseline.Elapsed.TotalMinutes, rss100, rssN);
+    }
+
+    private static (List<double> Ms, double TopScoreGap) OpenCvDnn(string modelPath, ObjectDetector detector,
+        List<(string Path, byte[] Bytes)> photos, int passes, CancellationToken ct)
+    {
+        // Inputs and the ONNX Runtime top score per photo first, so no ONNX Runtime thread is busy while OpenCV runs.
+        var inputs = new List<(float[] Input, float TopScore)>();
+        foreach (var photo in photos)
+        {
+            using var image = SnapshotImage.Decode(photo.Bytes);
+            var found = detector.Detect(image, 0.001f);
+            inputs.Add((detector.CopyInput(), found.Count > 0 ? found.Max(d => d.Confidence) : 0));
+        }
+        var (width, height) = detector.InputSize;
+        using var net = CvDnn.ReadNetFromOnnx(modelPath) ?? throw new ModelLoadException($"OpenCV DNN could not read '{modelPath}'");
+        net.SetPreferableBackend(Backend.OPENCV);
+        net.SetPreferableTarget(Target.CPU);
+        using var blob = new Mat([1, 3, height, width], MatType.CV_32FC1);
+
+        double gap = 0;
+        for (int i = 0; i < Math.Min(3, inputs.Count); i++) Forward(net, blob, inputs[i].Input).Dispose(); // warm-up
+        var ms = new List<double>();
+        var clock = new Stopwatch();
+        for (int pass = 0; pass < passes; pass++)
+            for (int i = 0; i < inputs.Count; i++)
+            {
+                ct.ThrowIfCancellationRequested();
+                Marshal.Copy(inputs[i].Input, 0, blob.Data, inputs[i].Input.Length);
+                clock.Restart();
+                net.SetInput(blob);
+                using var output = net.Forward();
+                ms.Add(clock.Elapsed.TotalMilliseconds);
+                // Same model, same tensor: the best class score must agree, or the comparison times something else.
+                if (pass == 0) gap = Math.Max(gap, Math.Abs(TopClassScore(output, detector.Labels.Count) - inputs[i].TopScore));
+                if ((i + 1) % 10 == 0) Progress($"opencv dnn: pass {pass + 1}/{passes}, {i + 1}/{inputs.Count} photos");
+            }
+        return (ms, gap);
+    }
+
+    private static Mat Forward(Net net, Mat blob, float[] input)
+    {
+        Marshal.Copy(input, 0, blob.Data, input.Length);
+        net.SetInput(blob);
+        return net.Forward();
+    }
+
+    /// <summary>Highest class score of a [1, 4+C, N] output (the shipped YOLOv8 layout); NaN for other layouts.</summary>
+    private static float TopClassScore(Mat output, int classes)
+    {
+        if (output.Dims != 3 || output.Size(1) != 4 + classes) return float.NaN;
+        using var rows = output.Reshape(1, 4 + classes);
+        using var scores = rows.RowRange(4, 4 + classes);
+        scores.MinMaxLoc(out double _, out double max);
+        return (float)max;
+    }
+
+    private static Snapshot Snap((string Path, byte[] Bytes) photo, CameraLayout camera) =>
+        new(camera.CameraKey, DateTimeOffset.UtcNow, photo.Bytes, photo.Path);
+
+    /// <summary>Resident memory after a full collection, so the figure is what the process keeps, not garbage not yet collected.</summary>
+    private static double ResidentMegabytes()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        using var self = Process.GetCurrentProcess();
+        return self.WorkingSet64 / 1e6;
+    }
+
+    private static void Progress(string message) => Console.Error.WriteLine($"[bench] {message}");
+
+    private static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+
+    private readonly record struct Stats(double Min, double Median, double P95, int Count)
+    {
+        public static Stats Of(List<double> ms)
+        {
+            var sorted = ms.Order().ToArray();
+            // Nearest rank: the smallest value with at least 95% of the runs at or below it.
+            double Rank(double q) => sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
+            double median = sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+            return new Stats(sorted[0], median, Rank(0.95), sorted.Length);
+        }
+
+        public override string ToString() =>
+            $"min {F(Min, "0.0"),6}  median {F(Median, "0.0"),6}  p95 {F(P95, "0.0"),6}  ({Count} runs)";
+    }
+
+    /// <summary>A database of its own on the DESKVISION_DB server, migrated at the start and dropped at the end.</summary>
+    private sealed class ThrowAwayStore : IAsyncDisposable
+    {
+        private readonly string _server;
+        private readonly Microsoft.EntityFrameworkCore.DbContextOptions<DeskVisionDb> _options;
+        private readonly Dictionary<string, int> _cameraIds = [];
+        private int _standardId;
+
+        public string Name { get; }
+
+        private ThrowAwayStore(string server, string name)
+        {
+            _server = server;
+            Name = name;
+            _options = DeskVisionDb.Options(new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString);
+        }
+
+        public static async Task<ThrowAwayStore> CreateAsync(string server, List<CameraLayout> cameras, Standard standard, CancellationToken ct)
+        {
+            var store = new ThrowAwayStore(server, $"deskvision_bench_{Environment.ProcessId}_{Guid.NewGuid():N}"[..40]);
+            try
+            {
+                await using (var admin = new NpgsqlConnection(server))
+                {
+                    await admin.OpenAsync(ct);
+                    await using var create = new NpgsqlCommand($"CREATE DATABASE \"{store.Name}\"", admin);
+                    await create.ExecuteNonQueryAsync(ct);
+                }
+            }
+            catch (NpgsqlException e)
+            {
+                var cs = new NpgsqlConnectionStringBuilder(server);
+                throw new DatabaseUnavailableException($"PostgreSQL at {cs.Host}:{cs.Port}: could not create the benchmark database: {e.Message}", e);
+            }
+            try
+            {
+                await using var db = await Database.OpenAsync(new NpgsqlConnectionStringBuilder(server) { Database = store.Name }.ConnectionString, ct);
+                var writer = new AuditWriter(db);
+                foreach (var camera in cameras) store._cameraIds[camera.CameraKey] = await writer.EnsureCameraAsync(camera, ct);
+                store._standardId = await writer.EnsureStandardAsync(standard, ct);
+            }
+            catch
+            {
+                await store.DisposeAsync();
+                throw;
+            }
+            return store;
+        }
+
+        /// <summary>One audit stored as a job stores it: a fresh DbContext (a job's scope) and AuditWriter.</summary>
+        public async Task SaveAsync(AuditResult result, CancellationToken ct)
+        {
+            await using var db = new DeskVisionDb(_options);
+            await new AuditWriter(db).SaveAsync(result, _cameraIds[result.CameraKey], _standardId, "bench", null, null, ct);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var admin = new NpgsqlConnection(_server);
+            await admin.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", admin);
+            await drop.ExecuteNonQueryAsync();
+            Progress($"dropped {Name}");
+        }
+    }
+}
