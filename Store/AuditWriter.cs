@@ -10,6 +10,7 @@ public sealed class AuditWriter(DeskVisionDb db)
 {
     // A standard's rows are written once per content hash; later audits only need the id.
     private static readonly ConcurrentDictionary<string, int> StandardIds = new();
+    private static readonly string ProcessName = $"{Environment.MachineName}:{Environment.ProcessId}";
 
     /// <summary>Stores this version of the standard if it is new; returns its id.</summary>
     public async Task<int> EnsureStandardAsync(Standard standard, CancellationToken ct)
@@ -96,6 +97,7 @@ public sealed class AuditWriter(DeskVisionDb db)
             FailureReason = result.FailureReason, ModelId = result.ModelId, StandardVersionId = standardVersionId,
             ImageWidth = result.ImageWidth, ImageHeight = result.ImageHeight, Score = result.Score,
             Source = source, SnapshotPath = snapshotPath, RunKey = runKey, PlannedAuditId = plannedAuditId,
+            ProcessedBy = ProcessName,
             Detections = result.Detections.Select(d => new AuditDetection
             {
                 Label = d.Label, ClassId = d.ClassId, Confidence = d.Confidence, X1 = d.Box.X1, Y1 = d.Box.Y1, X2 = d.Box.X2, Y2 = d.Box.Y2,

@@ -168,6 +168,8 @@ public sealed class Audit
     /// <summary>Set by a scheduled job so a retried job cannot store the same audit twice.</summary>
     public string? RunKey { get; set; }
     public long? PlannedAuditId { get; set; }
+    /// <summary>The process that ran the audit (host:pid), to see how work spreads over workers.</summary>
+    public string? ProcessedBy { get; set; }
     public List<AuditDetection> Detections { get; set; } = [];
     public List<AuditViolation> Violations { get; set; } = [];
 }

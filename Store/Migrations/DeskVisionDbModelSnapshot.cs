@@ -50,6 +50,9 @@ namespace DeskVision.Store.Migrations
                     b.Property<long?>("PlannedAuditId")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("ProcessedBy")
+                        .HasColumnType("text");
+
                     b.Property<string>("RunKey")
                         .HasColumnType("text");
 

@@ -70,7 +70,7 @@ public sealed class CameraAuditJob(DeskVisionDb db, AuditPipeline pipeline, Audi
             log.LogWarning("Camera {Camera}: no snapshot: {Reason}", camera.Key, e.Message);
             MarkFailure(camera, now, e.Message);
             var failed = AuditResult.Failed(camera.Key, now, e.Message, pipeline.ModelId, standard.Version);
-            return await writer.SaveAsync(failed, camera.Id, standardId, camera.Source, null, runKey, ct, plannedId);
+            return await writer.SaveAsync(failed, camera.Id, standardId, camera.Source is null ? null : CameraUrl.Redact(camera.Source), null, runKey, ct, plannedId);
         }
 
         var result = pipeline.Run(snapshot, camera.ToLayout());

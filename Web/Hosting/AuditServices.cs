@@ -43,6 +43,9 @@ public static class AuditServices
                 // A worker that dies mid-job stops refreshing its claim; after this long another worker takes the job.
                 UseSlidingInvisibilityTimeout = true,
                 InvisibilityTimeout = TimeSpan.FromSeconds(int.TryParse(config["DESKVISION_JOB_TIMEOUT_SECONDS"], out int s) ? s : 60),
+                // Hangfire's schedulers hold short locks; one left by a killed process would otherwise stop delayed
+                // jobs (the burst frames, the day's plan) on every other worker for the default ten minutes.
+                DistributedLockTimeout = TimeSpan.FromSeconds(int.TryParse(config["DESKVISION_LOCK_TIMEOUT_SECONDS"], out int l) ? l : 60),
             }));
         if (runJobs)
             services.AddHangfireServer(o =>

@@ -11,7 +11,8 @@ public static class Hosts
         // Content root is the build output, so appsettings.json is found whatever folder the command runs from.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddEnvironmentVariables();
-        builder.Services.AddDeskVision(builder.Configuration, runJobs: true);
+        // DESKVISION_WEB_JOBS=false leaves the jobs to worker processes (./deskvision worker).
+        builder.Services.AddDeskVision(builder.Configuration, runJobs: builder.Configuration["DESKVISION_WEB_JOBS"] != "false");
         builder.Services.AddScoped<SiteSeed>();
         var app = builder.Build();
         await AuditServices.PrepareAsync(app.Services, app.Lifetime.ApplicationStopping);

@@ -73,7 +73,8 @@ public sealed class RtspCameraTests(RtspTestServer server)
 
         var clock = Stopwatch.StartNew();
         var e = await Assert.ThrowsAsync<BadSnapshotException>(() =>
-            Camera($"rtsp://127.0.0.1:{port}/cam", timeoutSeconds: 1).TakeAsync(Key, Now, CancellationToken.None));
+            // WaitAsync: should ffmpeg outlive its limit, this test fails instead of hanging.
+            Camera($"rtsp://127.0.0.1:{port}/cam", timeoutSeconds: 1).TakeAsync(Key, Now, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5)));
         Assert.StartsWith("no frame within 1 s (ffmpeg stopped)", e.Message);
         Assert.InRange(clock.Elapsed.TotalSeconds, 0.9, 3);
 
@@ -91,7 +92,7 @@ public sealed class RtspCameraTests(RtspTestServer server)
         silent.Start();
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            Camera($"rtsp://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}/cam").TakeAsync(Key, Now, cancel.Token));
+            Camera($"rtsp://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}/cam").TakeAsync(Key, Now, cancel.Token).WaitAsync(TimeSpan.FromSeconds(5)));
     }
 
     [Fact]

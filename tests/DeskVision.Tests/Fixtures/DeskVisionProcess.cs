@@ -1,0 +1,55 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace DeskVision.Tests.Fixtures;
+
+/// <summary>A real <c>deskvision serve</c> or <c>worker</c> process, as the README starts them, for end-to-end tests.</summary>
+public sealed class DeskVisionProcess : IDisposable
+{
+    private readonly Process _process;
+    public ConcurrentQueue<string> Output { get; } = new();
+    public string Name { get; }
+
+    public DeskVisionProcess(string name, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        Name = name;
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "deskvision.dll"));
+        foreach (string a in args) psi.ArgumentList.Add(a);
+        psi.Environment["DESKVISION_ROOT"] = TestData.Root;
+        foreach (var (k, v) in environment) psi.Environment[k] = v;
+        _process = Process.Start(psi)!;
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) Output.Enqueue(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Output.Enqueue(e.Data); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public int Id => _process.Id;
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Waits for a line of output containing <paramref name="text"/>; fails with the output so far if the process dies or time runs out.</summary>
+    public async Task<string> WaitForAsync(string text, TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < until)
+        {
+            var line = Output.FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal));
+            if (line is not null) return line;
+            if (_process.HasExited) throw new InvalidOperationException($"{Name} exited ({_process.ExitCode}) before '{text}':\n{Tail()}");
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"{Name} did not print '{text}' in {timeout.TotalSeconds} s:\n{Tail()}");
+    }
+
+    /// <summary>SIGKILL: no shutdown, no chance to hand jobs back, as when a machine dies.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
+    public string Tail(int lines = 40) => string.Join('\n', Output.TakeLast(lines));
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) { _process.Kill(entireProcessTree: true); _process.WaitForExit(10_000); }
+        _process.Dispose();
+    }
+}

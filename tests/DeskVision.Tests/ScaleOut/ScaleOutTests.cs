@@ -1,0 +1,118 @@
+using System.Net.Http.Json;
+using DeskVision.Scoring;
+using DeskVision.Store;
+using DeskVision.Tests.Cameras;
+using DeskVision.Tests.Fixtures;
+using Microsoft.EntityFrameworkCore;
+using Xunit.Abstractions;
+
+namespace DeskVision.Tests.ScaleOut;
+
+/// <summary>
+/// Scale-out on Hangfire: one web process and two worker processes share one PostgreSQL job store; 50 cameras on a
+/// local HTTP camera simulator; one worker is killed mid-run. Every planned audit must be stored exactly once.
+/// </summary>
+[Trait("Category", "Slow")]
+public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const int Cameras = 50, BurstSize = 2;
+    private readonly DatabaseFixture _database = new();
+    private readonly CameraSimulator _cameras = new();
+    private readonly TestData.TempFolder _evidence = new();
+
+    public async Task InitializeAsync()
+    {
+        await _database.InitializeAsync();
+        await _cameras.InitializeAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _cameras.DisposeAsync();
+        await _database.DisposeAsync();
+        _evidence.Dispose();
+    }
+
+    [Fact]
+    public async Task Two_workers_run_every_planned_audit_exactly_once_even_when_one_is_killed()
+    {
+        await using (var db = _database.NewContext())
+        {
+            var writer = new AuditWriter(db);
+            for (int i = 0; i < Cameras; i++)
+            {
+                var layout = CameraFile.Parse("cam.yaml", $$"""
+                    camera: cam-{{i:00}}
+                    site: scale-hall
+                    window: {{i + 1}}号窗口
+                    zones: [{ name: counter, kind: desk, polygon: [[0, 0.4], [1, 0.4], [1, 1], [0, 1]] }]
+                    """) with { Source = _cameras.Add(CameraMode.Normal) };
+                await writer.EnsureCameraAsync(layout, default);
+            }
+            await db.Cameras.ExecuteUpdateAsync(c => c.SetProperty(x => x.BurstSize, BurstSize).SetProperty(x => x.BurstIntervalSeconds, 1));
+        }
+
+        var env = new Dictionary<string, string>
+        {
+            ["DESKVISION_DB"] = _database.ConnectionString,
+            ["DESKVISION_MODEL"] = "n",
+            ["DESKVISION_SITE"] = Path.Combine(_evidence.Path, "no-site"),
+            ["DESKVISION_EVIDENCE"] = _evidence.Path,
+            ["DESKVISION_JOB_TIMEOUT_SECONDS"] = "5",
+            ["DESKVISION_LOCK_TIMEOUT_SECONDS"] = "5",
+            ["DESKVISION_WEB_JOBS"] = "false",
+        };
+        using var web = new DeskVisionProcess("web", env, "serve", "--urls", "http://127.0.0.1:0");
+        using var workerA = new DeskVisionProcess("worker A", env, "worker");
+        using var workerB = new DeskVisionProcess("worker B", env, "worker");
+        try
+        {
+            string up = await web.WaitForAsync("DeskVision is up: ", TimeSpan.FromSeconds(60));
+            var baseUrl = new Uri(up.Split("up: ")[1].Split(' ')[0]);
+            await workerA.WaitForAsync("is running Hangfire jobs", TimeSpan.FromSeconds(60));
+            await workerB.WaitForAsync("is running Hangfire jobs", TimeSpan.FromSeconds(60));
+
+            using var http = new HttpClient { BaseAddress = baseUrl };
+            for (int i = 0; i < Cameras; i++)
+                (await http.PostAsync($"/api/cameras/cam-{i:00}/audit-now", null)).EnsureSuccessStatusCode();
+
+            await using var db = _database.NewContext();
+            int planned = await db.PlannedAudits.CountAsync();
+            Assert.Equal(Cameras * BurstSize, planned);
+
+            await WaitUntil(async () => await db.Audits.CountAsync() >= 15, TimeSpan.FromSeconds(90), "15 audits stored",
+                async () => $"{await db.Audits.CountAsync()} audits stored");
+            workerA.Kill();
+            output.WriteLine($"killed worker A (pid {workerA.Id}) after {await db.Audits.CountAsync()} audits");
+
+            await WaitUntil(async () => await db.PlannedAudits.CountAsync(p => p.State == PlannedAuditStates.Done) == planned,
+                TimeSpan.FromSeconds(150), "every planned audit done",
+                async () => $"{await db.PlannedAudits.CountAsync(p => p.State == PlannedAuditStates.Done)} of {planned} done, {await db.Audits.CountAsync()} audits stored");
+
+            var audits = await db.Audits.AsNoTracking().ToListAsync();
+            Assert.Equal(planned, audits.Count);
+            Assert.All(audits.GroupBy(a => a.PlannedAuditId), g => Assert.Single(g));
+            Assert.All(audits, a => Assert.Equal(AuditStatuses.Ok, a.Status));
+            var byProcess = audits.GroupBy(a => a.ProcessedBy).ToDictionary(g => g.Key!, g => g.Count());
+            output.WriteLine(string.Join(", ", byProcess.Select(p => $"{p.Key}: {p.Value}")));
+            Assert.True(byProcess.Count >= 2, "the work was not shared between the workers");
+            Assert.Contains(byProcess.Keys, k => k.EndsWith($":{workerB.Id}", StringComparison.Ordinal));
+            Assert.DoesNotContain(byProcess.Keys, k => k.EndsWith($":{web.Id}", StringComparison.Ordinal));
+        }
+        catch
+        {
+            foreach (var p in new[] { web, workerA, workerB }) output.WriteLine($"--- {p.Name}\n{p.Tail()}");
+            throw;
+        }
+    }
+
+    private static async Task WaitUntil(Func<Task<bool>> condition, TimeSpan timeout, string what, Func<Task<string>> state)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > until) throw new TimeoutException($"not reached in {timeout.TotalSeconds} s: {what} ({await state()})");
+            await Task.Delay(250);
+        }
+    }
+}
