@@ -56,6 +56,8 @@ public sealed class Camera
     public int ConsecutiveFailures { get; set; }
     public DateTimeOffset? OfflineSince { get; set; }
     public DateTimeOffset? LastSnapshotAt { get; set; }
+    /// <summary>SHA-256 of the last snapshot's bytes: the same bytes again means the camera's picture froze.</summary>
+    public string? LastSnapshotHash { get; set; }
     public string? LastFailure { get; set; }
 }
 

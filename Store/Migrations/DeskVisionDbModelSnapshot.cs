@@ -213,6 +213,9 @@ namespace DeskVision.Store.Migrations
                     b.Property<DateTimeOffset?>("LastSnapshotAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("LastSnapshotHash")
+                        .HasColumnType("text");
+
                     b.Property<DateTimeOffset?>("OfflineSince")
                         .HasColumnType("timestamp with time zone");
 
