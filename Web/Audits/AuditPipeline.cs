@@ -19,6 +19,8 @@ public sealed class AuditPipeline(ObjectDetector detector, Standard standard)
         try
         {
             image = SnapshotImage.Decode(snapshot.Image);
+            try { FrameCheck.ThrowIfBlack(image); }
+            catch { image.Dispose(); throw; }
         }
         catch (BadSnapshotException e)
         {

@@ -64,6 +64,7 @@ public sealed class CameraAuditJob(DeskVisionDb db, AuditPipeline pipeline, Audi
         try
         {
             snapshot = given ?? await sources.TakeAsync(camera, now, ct);
+            if (given is null) FrameCheck.ThrowIfFrozen(snapshot.Image, camera.LastSnapshotHash);
         }
         catch (BadSnapshotException e)
         {
@@ -74,6 +75,7 @@ public sealed class CameraAuditJob(DeskVisionDb db, AuditPipeline pipeline, Audi
         }
 
         var result = pipeline.Run(snapshot, camera.ToLayout());
+        camera.LastSnapshotHash = FrameCheck.Hash(snapshot.Image);
         if (result.Status == AuditStatus.Ok) MarkSuccess(camera, now);
         else MarkFailure(camera, now, result.FailureReason!);
         string? saved = snapshot.Image.Length > 0 ? await evidence.SaveAsync(snapshot, ct) : null;

@@ -19,7 +19,12 @@ namespace DeskVision.Tests.Cameras;
 /// <summary>How a simulated camera path answers.</summary>
 public enum CameraMode
 {
+    /// <summary>The same photo every time: to a live camera's client, a frozen picture.</summary>
     Normal, Basic, Digest,
+    /// <summary>The shared test photos in turn, one per request, as a live scene changes between snapshots.</summary>
+    Live,
+    /// <summary>A black picture with sensor noise, as from a covered lens: valid JPEG, nothing to audit.</summary>
+    Black,
     /// <summary>Always 401 with a Basic challenge, whatever the credentials.</summary>
     Unauthorized,
     ServerError,
@@ -147,8 +152,23 @@ public sealed class CameraSimulator : IAsyncLifetime
                 return;
         }
         response.ContentType = "image/jpeg";
-        await response.Body.WriteAsync(Image, gone.Token);
+        await response.Body.WriteAsync(mode switch
+        {
+            CameraMode.Live => LiveImages[(count - 1) % LiveImages.Length],
+            CameraMode.Black => BlackImage(count),
+            _ => Image,
+        }, gone.Token);
     }
+
+    private static byte[] BlackImage(int seed)
+    {
+        using var dark = new OpenCvSharp.Mat(480, 640, OpenCvSharp.MatType.CV_8UC3);
+        OpenCvSharp.Cv2.Randu(dark, new OpenCvSharp.Scalar(0, 0, 0), new OpenCvSharp.Scalar(6 + seed % 3, 6, 6));
+        return dark.ImEncode(".jpg");
+    }
+
+    private static readonly byte[][] LiveImages = Directory.EnumerateFiles(TestImages.Folder, "*.jpg").Order(StringComparer.Ordinal)
+        .Take(12).Select(File.ReadAllBytes).ToArray();
 
     private async Task WriteForeverAsync(HttpResponse response, TaskCompletionSource stopped, CancellationToken gone)
     {

@@ -46,7 +46,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
                     site: scale-hall
                     window: {{i + 1}}号窗口
                     zones: [{ name: counter, kind: desk, polygon: [[0, 0.4], [1, 0.4], [1, 1], [0, 1]] }]
-                    """) with { Source = _cameras.Add(CameraMode.Normal) };
+                    """) with { Source = _cameras.Add(CameraMode.Live) };
                 await writer.EnsureCameraAsync(layout, default);
             }
             await db.Cameras.ExecuteUpdateAsync(c => c.SetProperty(x => x.BurstSize, BurstSize).SetProperty(x => x.BurstIntervalSeconds, 1));
