@@ -8,7 +8,7 @@ var flags = new HashSet<string> { "json", "store", "help", "scenarios", "tiled",
 string command = args.Length == 0 ? "help" : args[0];
 var rest = args.Skip(1).ToArray();
 using var cancel = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) => { if (command is not ("serve" or "worker")) { e.Cancel = true; cancel.Cancel(); } };
+Console.CancelKeyPress += (_, e) => { if (command is not ("serve" or "worker" or "demo-camera")) { e.Cancel = true; cancel.Cancel(); } };
 try
 {
     return command switch
@@ -19,6 +19,7 @@ try
         "bench" => await BenchCommand.RunAsync(new CommandArgs(rest, flags), cancel.Token),
         "serve" => await Hosts.ServeAsync(rest),
         "worker" => await Hosts.WorkerAsync(rest),
+        "demo-camera" => await DemoCameraCommand.RunAsync(new CommandArgs(rest, flags), cancel.Token),
         "help" or "--help" or "-h" => Help(),
         _ => throw new UsageException($"unknown command '{command}'"),
     };
@@ -45,6 +46,8 @@ static int Help()
           up                         database, web app with a Hangfire server, demo cameras; prints the URL
           test                       the whole test suite against a throw-away database
           worker                     a Hangfire worker without the web app (run several to scale out)
+          demo-camera [--port 5081] NAME=FOLDER...
+                                     pretend HTTP cameras serving a folder's photos in turn (used by up)
           detect IMAGE... [--json] [--min-confidence X] [--model n|s|m|PATH]
                                      objects found in each image
           audit IMAGE... --camera CAMERA.yaml [--json] [--store] [--model ...] [--standard FILE]

@@ -5,7 +5,10 @@ namespace DeskVision.Web.Views;
 /// <summary>The page frame; every asset is inline, nothing from a CDN (halls often have no internet).</summary>
 public static class Html
 {
-    public static string E(object? value) => HtmlEncoder.Default.Encode(value?.ToString() ?? "");
+    // The default encoder escapes every non-ASCII character; Chinese text should stay readable in the page source.
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+
+    public static string E(object? value) => Encoder.Encode(value?.ToString() ?? "");
 
     public static IResult Page(string title, string body) => Results.Content($$"""
         <!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{{E(title)}} · DeskVision</title>

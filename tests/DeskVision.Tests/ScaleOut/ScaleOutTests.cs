@@ -98,6 +98,16 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.True(byProcess.Count >= 2, "the work was not shared between the workers");
             Assert.Contains(byProcess.Keys, k => k.EndsWith($":{workerB.Id}", StringComparison.Ordinal));
             Assert.DoesNotContain(byProcess.Keys, k => k.EndsWith($":{web.Id}", StringComparison.Ordinal));
+
+            // The web app shows what the workers stored.
+            Assert.Contains("50号窗口", await http.GetStringAsync("/"));
+            string cameraPage = await http.GetStringAsync("/cameras");
+            Assert.Contains("cam-49", cameraPage);
+            Assert.Contains("online", cameraPage);
+            var last = audits.MaxBy(a => a.Id)!;
+            Assert.Contains("<svg", await http.GetStringAsync($"/audits/{last.Id}"));
+            var image = await http.GetAsync($"/audits/{last.Id}/image");
+            Assert.Equal("image/jpeg", image.Content.Headers.ContentType?.MediaType);
         }
         catch
         {
