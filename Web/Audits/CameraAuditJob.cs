@@ -110,7 +110,8 @@ public sealed class CameraAuditJob(DeskVisionDb db, AuditPipeline pipeline, Audi
 /// <summary>Takes a snapshot from whatever a camera's source says: <c>folder:PATH</c>, <c>http(s)://</c> or <c>rtsp://</c>.</summary>
 public sealed class CameraSources(IHttpClientFactory http, IDataProtectionProvider protection)
 {
-    public static readonly TimeSpan FolderPeriod = TimeSpan.FromMinutes(1);
+    /// <summary>A pushing camera that sent nothing for this long has stopped.</summary>
+    public static readonly TimeSpan FolderMaxAge = TimeSpan.FromMinutes(10);
     public const string PasswordPurpose = "DeskVision.CameraPassword";
 
     public Task<Snapshot> TakeAsync(Camera camera, DateTimeOffset now, CancellationToken ct)
@@ -118,7 +119,7 @@ public sealed class CameraSources(IHttpClientFactory http, IDataProtectionProvid
         string source = camera.Source ?? throw new BadSnapshotException("camera has no source configured");
         string? password = camera.PasswordProtected is null ? null : protection.CreateProtector(PasswordPurpose).Unprotect(camera.PasswordProtected);
         if (source.StartsWith("folder:", StringComparison.Ordinal))
-            return new FolderCamera(Path.GetFullPath(Path.Combine(ProjectPaths.Root, source["folder:".Length..])), FolderPeriod).TakeAsync(camera.Key, now, ct);
+            return new FolderCamera(Path.GetFullPath(Path.Combine(ProjectPaths.Root, source["folder:".Length..])), FolderMaxAge).TakeAsync(camera.Key, now, ct);
         if (source.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || source.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
             return new HttpCamera(http.CreateClient("cameras"), new HttpCameraOptions(source, camera.User, password)).TakeAsync(camera.Key, now, ct);
         if (source.StartsWith("rtsp://", StringComparison.OrdinalIgnoreCase))

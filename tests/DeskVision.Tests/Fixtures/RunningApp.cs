@@ -1,0 +1,64 @@
+using DeskVision.Scoring;
+using DeskVision.Store;
+using DeskVision.Tests.Cameras;
+
+namespace DeskVision.Tests.Fixtures;
+
+/// <summary>
+/// The web app as <c>./deskvision up</c> runs it (a real process with its Hangfire server, yolov8n for speed) on a
+/// fresh database, with a camera simulator beside it. Started once for the tests that share it.
+/// </summary>
+public sealed class RunningApp : IAsyncLifetime
+{
+    public DatabaseFixture Database { get; } = new();
+    public CameraSimulator Cameras { get; } = new();
+    private readonly TestData.TempFolder _evidence = new();
+    private DeskVisionProcess? _web;
+    public HttpClient Http { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        await Database.InitializeAsync();
+        await Cameras.InitializeAsync();
+        _web = new DeskVisionProcess("web", new Dictionary<string, string>
+        {
+            ["DESKVISION_DB"] = Database.ConnectionString,
+            ["DESKVISION_MODEL"] = "n",
+            ["DESKVISION_SITE"] = Path.Combine(_evidence.Path, "no-site"),
+            ["DESKVISION_EVIDENCE"] = _evidence.Path,
+        }, "serve", "--urls", "http://127.0.0.1:0");
+        string up = await _web.WaitForAsync("DeskVision is up: ", TimeSpan.FromSeconds(60));
+        Http = new HttpClient { BaseAddress = new Uri(up.Split("up: ")[1].Split(' ')[0]) };
+    }
+
+    /// <summary>Adds a camera with one whole-image seat zone, served by the simulator in the given mode; returns its key.</summary>
+    public async Task<string> AddCameraAsync(CameraMode mode)
+    {
+        string key = $"api-{Guid.NewGuid():N}"[..14];
+        await using var db = Database.NewContext();
+        await new AuditWriter(db).EnsureCameraAsync(CameraFile.Parse("cam.yaml", $$"""
+            camera: {{key}}
+            site: api-hall
+            window: {{key}}
+            zones: [{ name: seat, kind: seat, polygon: [[0, 0], [1, 0], [1, 1], [0, 1]] }]
+            """) with { Source = Cameras.Add(mode) }, default);
+        return key;
+    }
+
+    public string Output => _web?.Tail(80) ?? "";
+
+    public async Task DisposeAsync()
+    {
+        Http?.Dispose();
+        _web?.Dispose();
+        await Cameras.DisposeAsync();
+        await Database.DisposeAsync();
+        _evidence.Dispose();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class RunningAppCollection : ICollectionFixture<RunningApp>
+{
+    public const string Name = "running app";
+}
