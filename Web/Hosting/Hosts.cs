@@ -27,6 +27,7 @@ public static class Hosts
             foreach (string camera in cameras) await scheduler.AuditNowAsync(camera, app.Lifetime.ApplicationStopping);
         }
 
+        app.UseErrorPages();
         app.MapHallPages();
         app.MapAuditApi();
         app.MapCameraApi();
