@@ -19,6 +19,7 @@ try
         "bench" => await BenchCommand.RunAsync(new CommandArgs(rest, flags), cancel.Token),
         "serve" => await Hosts.ServeAsync(rest),
         "worker" => await Hosts.WorkerAsync(rest),
+        "fuzz" => FuzzCommand.Run(new CommandArgs(rest, flags)),
         "demo-camera" => await DemoCameraCommand.RunAsync(new CommandArgs(rest, flags), cancel.Token),
         "help" or "--help" or "-h" => Help(),
         _ => throw new UsageException($"unknown command '{command}'"),
@@ -46,6 +47,8 @@ static int Help()
           up                         database, web app with a Hangfire server, demo cameras; prints the URL
           test                       the whole test suite against a throw-away database
           worker                     a Hangfire worker without the web app (run several to scale out)
+          fuzz [--iterations N] [--seed S]
+                                     mutated snapshots and config files through the decoder and loaders; any crash is a bug
           demo-camera [--port 5081] NAME=FOLDER...
                                      pretend HTTP cameras serving a folder's photos in turn (used by up)
           detect IMAGE... [--json] [--min-confidence X] [--model n|s|m|PATH]
