@@ -4,7 +4,7 @@ using DeskVision.Web;
 using DeskVision.Web.Cli;
 using DeskVision.Web.Hosting;
 
-var flags = new HashSet<string> { "json", "store", "help", "scenarios", "tiled", "quick" };
+var flags = new HashSet<string> { "json", "store", "help", "scenarios", "tiled", "quick", "keep" };
 string command = args.Length == 0 ? "help" : args[0];
 var rest = args.Skip(1).ToArray();
 using var cancel = new CancellationTokenSource();
@@ -20,6 +20,7 @@ try
         "serve" => await Hosts.ServeAsync(rest),
         "worker" => await Hosts.WorkerAsync(rest),
         "fuzz" => FuzzCommand.Run(new CommandArgs(rest, flags)),
+        "soak" => await SoakCommand.RunAsync(new CommandArgs(rest, flags), cancel.Token),
         "demo-camera" => await DemoCameraCommand.RunAsync(new CommandArgs(rest, flags), cancel.Token),
         "help" or "--help" or "-h" => Help(),
         _ => throw new UsageException($"unknown command '{command}'"),
@@ -47,6 +48,8 @@ static int Help()
           up                         database, web app with a Hangfire server, demo cameras; prints the URL
           test                       the whole test suite against a throw-away database
           worker                     a Hangfire worker without the web app (run several to scale out)
+          soak [--cameras 200] [--every-seconds 10] [--minutes 10] [--workers 2] [--model n] [--keep]
+                                     load test: pretend cameras, real workers, one job store; scheduled vs stored, delays, memory
           fuzz [--iterations N] [--seed S]
                                      mutated snapshots and config files through the decoder and loaders; any crash is a bug
           demo-camera [--port 5081] NAME=FOLDER...

@@ -10,19 +10,40 @@ public static class DemoCameraCommand
     public static async Task<int> RunAsync(CommandArgs args, CancellationToken ct)
     {
         int port = args.GetInt("port") ?? 5081;
-        var cameras = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var cameras = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (string spec in args.Positional)
         {
             var parts = spec.Split('=', 2);
             if (parts.Length != 2) throw new UsageException($"demo-camera: '{spec}' is not NAME=FOLDER");
-            string folder = Path.GetFullPath(Path.Combine(ProjectPaths.Root, parts[1]));
-            cameras[parts[0]] = Directory.Exists(folder)
-                ? Directory.EnumerateFiles(folder).Where(f => f.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).ToArray()
-                : [];
-            Console.WriteLine($"demo camera {parts[0]}: {cameras[parts[0]].Length} photos from {folder}");
+            cameras[parts[0]] = Path.GetFullPath(Path.Combine(ProjectPaths.Root, parts[1]));
         }
         if (cameras.Count == 0) throw new UsageException("demo-camera: give at least one NAME=FOLDER");
+        await using var server = await DemoCameras.StartAsync(port, cameras, Console.WriteLine, ct);
+        Console.WriteLine($"demo cameras on {server.BaseUrl}NAME/snapshot.jpg");
+        await server.Stopped;
+        return 0;
+    }
+}
 
+/// <summary>The pretend cameras themselves: one Kestrel server, a photo folder per camera name, next photo per request.</summary>
+public sealed class DemoCameras : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    public Uri BaseUrl { get; }
+    public Task Stopped { get; }
+
+    private DemoCameras(WebApplication app, Uri baseUrl, Task stopped) { _app = app; BaseUrl = baseUrl; Stopped = stopped; }
+
+    public static async Task<DemoCameras> StartAsync(int port, IReadOnlyDictionary<string, string> folders, Action<string>? log, CancellationToken ct)
+    {
+        var photos = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (var (name, folder) in folders)
+        {
+            photos[name] = Directory.Exists(folder)
+                ? Directory.EnumerateFiles(folder).Where(f => f.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).ToArray()
+                : [];
+            log?.Invoke($"demo camera {name}: {photos[name].Length} photos from {folder}");
+        }
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -30,13 +51,22 @@ public static class DemoCameraCommand
         var turns = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
         app.MapGet("/{name}/snapshot.jpg", (string name) =>
         {
-            if (!cameras.TryGetValue(name, out var photos)) return Results.NotFound();
-            if (photos.Length == 0) return Results.Problem("this demo camera has no photos (../shared/testdata missing?)", statusCode: 503);
+            if (!photos.TryGetValue(name, out var list)) return Results.NotFound();
+            if (list.Length == 0) return Results.Problem("this demo camera has no photos (../shared/testdata missing?)", statusCode: 503);
             int turn = turns.AddOrUpdate(name, 0, (_, n) => n + 1);
-            return Results.File(photos[turn % photos.Length], "image/jpeg");
+            return Results.File(list[turn % list.Length], "image/jpeg");
         });
-        Console.WriteLine($"demo cameras on http://127.0.0.1:{port}/NAME/snapshot.jpg");
-        await app.RunAsync(ct);
-        return 0;
+        await app.StartAsync(ct);
+        var address = new Uri(app.Urls.First().Replace("[::]", "127.0.0.1") + "/");
+        // Done when Ctrl-C/SIGTERM stops the server (its console lifetime) or the caller cancels.
+        var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, app.Lifetime.ApplicationStopping);
+        var stopped = Task.Delay(Timeout.Infinite, linked.Token).ContinueWith(_ => linked.Dispose(), TaskScheduler.Default);
+        return new DemoCameras(app, address, stopped);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
     }
 }

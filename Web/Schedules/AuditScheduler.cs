@@ -76,19 +76,14 @@ public sealed class AuditScheduler(DeskVisionDb db, IRecurringJobManager recurri
     /// <summary>Stores the planned snapshots and gives each its delayed Hangfire job.</summary>
     public async Task<int> PlanAsync(int cameraId, DateOnly day, IReadOnlyList<(DateTimeOffset At, string Kind, int BurstIndex)> times, CancellationToken ct)
     {
-        var rows = new List<PlannedAudit>();
+        var rows = times.Select(t => new PlannedAudit { CameraId = cameraId, Day = day, Kind = t.Kind, DueAt = t.At.ToUniversalTime(), BurstIndex = t.BurstIndex }).ToList();
+        db.PlannedAudits.AddRange(rows);
+        await db.SaveChangesAsync(ct); // ids first: the burst frames point at their first frame, the jobs at their row
         PlannedAudit? first = null;
-        foreach (var (at, kind, burstIndex) in times)
-        {
-            var row = new PlannedAudit { CameraId = cameraId, Day = day, Kind = kind, DueAt = at.ToUniversalTime(), BurstIndex = burstIndex };
-            if (burstIndex == 0) first = row;
-            rows.Add(row);
-            db.PlannedAudits.Add(row);
-            await db.SaveChangesAsync(ct);
-            if (burstIndex > 0 && first is not null) row.BurstOf = first.Id;
-        }
         foreach (var row in rows)
         {
+            if (row.BurstIndex == 0) first = row;
+            else if (first is not null) row.BurstOf = first.Id;
             long id = row.Id;
             row.HangfireJobId = row.DueAt <= clock.GetUtcNow()
                 ? jobs.Enqueue<CameraAuditJob>(j => j.RunPlannedAsync(id, CancellationToken.None))
