@@ -48,6 +48,10 @@ public sealed partial class ObjectDetector : IDisposable
             IntraOpNumThreads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount,
             InterOpNumThreads = 1,
         };
+        // No busy-waiting between operators: spinning wins ~3 ms a yolov8n run on an idle machine, but a worker shares its
+        // cores with PostgreSQL, the web app and its second job loop, and there spinning threads starve them (the bench
+        // with other load on 2 cores: 185-200 audits/min spinning, 430-480 not; see BENCHMARKS.md).
+        so.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         try
         {
             _session = new InferenceSession(path, so);

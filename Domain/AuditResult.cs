@@ -6,6 +6,11 @@ public enum AuditStatus
     Ok,
     /// <summary>The audit could not run (no snapshot, unreadable image, detector error); the reason says why.</summary>
     Failed,
+    /// <summary>
+    /// A picture was had but is too poor to judge (blurred, lens covered, camera moved off its view): not scored, so a
+    /// camera fault never becomes a staff member's violation; the reason says why.
+    /// </summary>
+    Unreliable,
 }
 
 /// <summary>The outcome of auditing one snapshot of one camera.</summary>
@@ -24,4 +29,7 @@ public sealed record AuditResult(
 {
     public static AuditResult Failed(string cameraKey, DateTimeOffset takenAt, string reason, string modelId, string standardVersion) =>
         new(cameraKey, takenAt, AuditStatus.Failed, reason, 0, 0, [], [], 0, modelId, standardVersion);
+
+    public static AuditResult Unreliable(string cameraKey, DateTimeOffset takenAt, string reason, int width, int height, string modelId, string standardVersion) =>
+        new(cameraKey, takenAt, AuditStatus.Unreliable, reason, width, height, [], [], 0, modelId, standardVersion);
 }

@@ -26,7 +26,7 @@ public sealed class AuditWriter(DeskVisionDb db)
                 Clauses = standard.Clauses.Select(c => new Clause
                 {
                     Key = c.Id, TitleZh = c.TitleZh, TitleEn = c.TitleEn, Category = c.Category, Severity = c.Severity,
-                    TextZh = c.TextZh, Active = c.Active, MaxPoints = c.MaxPoints,
+                    TextZh = c.TextZh, Active = c.Active, MaxPoints = c.MaxPoints, Pillar = c.Pillar,
                     RulesJson = JsonSerializer.Serialize(c.Rules.Select(r => new
                     {
                         kind = r.Kind.ToString(), labels = r.Labels, zones = r.Zones.Select(z => z.Name()), minConfidence = r.MinConfidence, points = r.Points,
@@ -93,7 +93,12 @@ public sealed class AuditWriter(DeskVisionDb db)
         var audit = new Audit
         {
             CameraId = cameraId, TakenAt = result.TakenAt, StoredAt = DateTimeOffset.UtcNow,
-            Status = result.Status == AuditStatus.Ok ? AuditStatuses.Ok : AuditStatuses.Failed,
+            Status = result.Status switch
+            {
+                AuditStatus.Ok => AuditStatuses.Ok,
+                AuditStatus.Unreliable => AuditStatuses.Unreliable,
+                _ => AuditStatuses.Failed,
+            },
             FailureReason = result.FailureReason, ModelId = result.ModelId, StandardVersionId = standardVersionId,
             ImageWidth = result.ImageWidth, ImageHeight = result.ImageHeight, Score = result.Score,
             Source = source, SnapshotPath = snapshotPath, RunKey = runKey, PlannedAuditId = plannedAuditId,
@@ -108,9 +113,12 @@ public sealed class AuditWriter(DeskVisionDb db)
                     : throw new InvalidOperationException($"violation of clause '{v.ClauseId}', which standard version {standardVersionId} does not have"),
                 ZoneName = v.ZoneName, Points = v.Points, Reason = v.Reason,
                 X1 = v.Evidence.X1, Y1 = v.Evidence.Y1, X2 = v.Evidence.X2, Y2 = v.Evidence.Y2,
+                Label = v.Detection?.Label, Confidence = v.Detection?.Confidence,
             }).ToList(),
         };
         db.Audits.Add(audit);
+        // Here rather than in a step after the writer: every caller (jobs, CLI, tests) gets it, in the same transaction.
+        await Rectification.ApplyAsync(db, audit, result.Violations.Select(v => new Rectification.Condition(v.ClauseId, v.ZoneName)).ToList(), ct);
         try
         {
             await db.SaveChangesAsync(ct);

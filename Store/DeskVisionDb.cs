@@ -21,6 +21,8 @@ public sealed class DeskVisionDb(DbContextOptions<DeskVisionDb> options) : DbCon
     public DbSet<AuditDetection> AuditDetections => Set<AuditDetection>();
     public DbSet<AuditViolation> AuditViolations => Set<AuditViolation>();
     public DbSet<PlannedAudit> PlannedAudits => Set<PlannedAudit>();
+    public DbSet<DutyShift> DutyShifts => Set<DutyShift>();
+    public DbSet<Appeal> Appeals => Set<Appeal>();
 
     public static DbContextOptions<DeskVisionDb> Options(string connectionString) =>
         new DbContextOptionsBuilder<DeskVisionDb>()
@@ -48,6 +50,15 @@ public sealed class DeskVisionDb(DbContextOptions<DeskVisionDb> options) : DbCon
         b.Entity<PlannedAudit>().HasIndex(p => new { p.CameraId, p.Day });
         b.Entity<PlannedAudit>().HasIndex(p => new { p.State, p.DueAt });
         b.Entity<Audit>().HasIndex(a => a.PlannedAuditId);
+        // Two relationships between violations and audits: the audit that found it, and the one that rectified it.
+        b.Entity<AuditViolation>().HasOne(v => v.Audit).WithMany(a => a.Violations).HasForeignKey(v => v.AuditId);
+        b.Entity<AuditViolation>().HasOne(v => v.RectifiedByAudit).WithMany().HasForeignKey(v => v.RectifiedByAuditId).OnDelete(DeleteBehavior.SetNull);
+        b.Entity<Appeal>().HasIndex(p => p.ViolationId).IsUnique();
+        b.Entity<Appeal>().HasOne(p => p.Violation).WithOne(v => v.Appeal).HasForeignKey<Appeal>(p => p.ViolationId);
+        b.Entity<Appeal>().Property(p => p.Outcome).HasMaxLength(16);
+        b.Entity<DutyShift>().HasIndex(s => new { s.WindowId, s.From });
+        b.Entity<DutyShift>().HasIndex(s => new { s.StaffId, s.From });
+        b.Entity<DutyShift>().Property(s => s.Source).HasMaxLength(16);
     }
 }
 

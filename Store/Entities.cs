@@ -108,7 +108,7 @@ public sealed class Staff
     public int Id { get; set; }
     public int SiteId { get; set; }
     public required string Name { get; set; }
-    /// <summary>The window the staff member usually works; the duty roster refines it.</summary>
+    /// <summary>The window the staff member usually works. Attribution never reads it: only the duty roster (<see cref="DutyShift"/>) says who was on duty.</summary>
     public int? WindowId { get; set; }
 }
 
@@ -137,6 +137,8 @@ public sealed class Clause
     public required string TextZh { get; set; }
     public bool Active { get; set; }
     public double MaxPoints { get; set; }
+    /// <summary>The 6S pillar (整理 整顿 清扫 服务 安全 素养) this clause rolled up to in this version; null when unmapped.</summary>
+    public string? Pillar { get; set; }
     /// <summary>The rules as loaded, JSON, for the record.</summary>
     public string RulesJson { get; set; } = "[]";
 }
@@ -145,6 +147,8 @@ public static class AuditStatuses
 {
     public const string Ok = "ok";
     public const string Failed = "failed";
+    /// <summary>A picture was had but was too poor to judge (blurred, covered, camera moved); not scored.</summary>
+    public const string Unreliable = "unreliable";
 }
 
 public sealed class Audit
@@ -189,10 +193,16 @@ public sealed class AuditDetection
     public float Y2 { get; set; }
 }
 
+/// <summary>
+/// One breach of one clause in one audit. It is open until a later audit of the same camera no longer shows the clause
+/// in that zone (<see cref="RectifiedByAuditId"/>), or a manager closes it with a note; an overturned appeal takes it out
+/// of every score and count (see <see cref="Appeal"/>).
+/// </summary>
 public sealed class AuditViolation
 {
     public long Id { get; set; }
     public long AuditId { get; set; }
+    public Audit Audit { get; set; } = null!;
     public int ClauseId { get; set; }
     public Clause Clause { get; set; } = null!;
     public required string ZoneName { get; set; }
@@ -202,4 +212,68 @@ public sealed class AuditViolation
     public float Y1 { get; set; }
     public float X2 { get; set; }
     public float Y2 { get; set; }
+    /// <summary>The detection behind it, for the false-positive list; null for an absence.</summary>
+    public string? Label { get; set; }
+    public float? Confidence { get; set; }
+
+    // 整改: when and how the condition ended. Null ClosedAt means open.
+    /// <summary>When it was rectified: the rectifying audit's time, or when a manager closed it.</summary>
+    public DateTimeOffset? ClosedAt { get; set; }
+    /// <summary>The later audit of the same camera that no longer showed the clause in the zone.</summary>
+    public long? RectifiedByAuditId { get; set; }
+    public Audit? RectifiedByAudit { get; set; }
+    /// <summary>The manager who closed it by hand, and why; null when an audit rectified it.</summary>
+    public string? ClosedBy { get; set; }
+    public string? CloseNote { get; set; }
+
+    public Appeal? Appeal { get; set; }
+}
+
+public static class AppealOutcomes
+{
+    public const string Upheld = "upheld";
+    public const string Overturned = "overturned";
+}
+
+/// <summary>
+/// A staff member disputes a violation (申诉); a manager upholds or overturns it. An overturned violation no longer counts
+/// in any score or roll-up and is listed as a false positive of the detector. The decision is kept: who, when, why.
+/// </summary>
+public sealed class Appeal
+{
+    public long Id { get; set; }
+    public long ViolationId { get; set; }
+    public AuditViolation Violation { get; set; } = null!;
+    public int StaffId { get; set; }
+    public Staff Staff { get; set; } = null!;
+    public required string Reason { get; set; }
+    public DateTimeOffset FiledAt { get; set; }
+    /// <summary>Null while pending; then upheld or overturned (see <see cref="AppealOutcomes"/>).</summary>
+    public string? Outcome { get; set; }
+    public string? DecidedBy { get; set; }
+    public DateTimeOffset? DecidedAt { get; set; }
+    public string? DecisionNote { get; set; }
+}
+
+/// <summary>
+/// Who is on duty at which window when (排班), [From, To). A violation belongs to whoever's shift covers its audit's time;
+/// a time no shift covers is "no one on the roster", never guessed from <see cref="Staff.WindowId"/>.
+/// </summary>
+public sealed class DutyShift
+{
+    public long Id { get; set; }
+    public int StaffId { get; set; }
+    public Staff Staff { get; set; } = null!;
+    public int WindowId { get; set; }
+    public Window Window { get; set; } = null!;
+    public DateTimeOffset From { get; set; }
+    public DateTimeOffset To { get; set; }
+    /// <summary>Where the shift came from: <c>site.yaml</c> for the seeded roster (re-seeding replaces those), <c>api</c>.</summary>
+    public string Source { get; set; } = DutyShiftSources.Api;
+}
+
+public static class DutyShiftSources
+{
+    public const string SiteFile = "site.yaml";
+    public const string Api = "api";
 }

@@ -23,6 +23,50 @@ namespace DeskVision.Store.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("DeskVision.Store.Appeal", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DecidedBy")
+                        .HasColumnType("text");
+
+                    b.Property<string>("DecisionNote")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("FiledAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("StaffId")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("ViolationId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StaffId");
+
+                    b.HasIndex("ViolationId")
+                        .IsUnique();
+
+                    b.ToTable("Appeals");
+                });
+
             modelBuilder.Entity("DeskVision.Store.Audit", b =>
                 {
                     b.Property<long>("Id")
@@ -147,12 +191,30 @@ namespace DeskVision.Store.Migrations
                     b.Property<int>("ClauseId")
                         .HasColumnType("integer");
 
+                    b.Property<string>("CloseNote")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ClosedBy")
+                        .HasColumnType("text");
+
+                    b.Property<float?>("Confidence")
+                        .HasColumnType("real");
+
+                    b.Property<string>("Label")
+                        .HasColumnType("text");
+
                     b.Property<double>("Points")
                         .HasColumnType("double precision");
 
                     b.Property<string>("Reason")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<long?>("RectifiedByAuditId")
+                        .HasColumnType("bigint");
 
                     b.Property<float>("X1")
                         .HasColumnType("real");
@@ -175,6 +237,8 @@ namespace DeskVision.Store.Migrations
                     b.HasIndex("AuditId");
 
                     b.HasIndex("ClauseId");
+
+                    b.HasIndex("RectifiedByAuditId");
 
                     b.ToTable("AuditViolations");
                 });
@@ -303,6 +367,9 @@ namespace DeskVision.Store.Migrations
                     b.Property<double>("MaxPoints")
                         .HasColumnType("double precision");
 
+                    b.Property<string>("Pillar")
+                        .HasColumnType("text");
+
                     b.Property<string>("RulesJson")
                         .IsRequired()
                         .HasColumnType("jsonb");
@@ -332,6 +399,40 @@ namespace DeskVision.Store.Migrations
                         .IsUnique();
 
                     b.ToTable("Clauses");
+                });
+
+            modelBuilder.Entity("DeskVision.Store.DutyShift", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("From")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("StaffId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("To")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("WindowId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StaffId", "From");
+
+                    b.HasIndex("WindowId", "From");
+
+                    b.ToTable("DutyShifts");
                 });
 
             modelBuilder.Entity("DeskVision.Store.PlannedAudit", b =>
@@ -508,6 +609,25 @@ namespace DeskVision.Store.Migrations
                     b.ToTable("DataProtectionKeys");
                 });
 
+            modelBuilder.Entity("DeskVision.Store.Appeal", b =>
+                {
+                    b.HasOne("DeskVision.Store.Staff", "Staff")
+                        .WithMany()
+                        .HasForeignKey("StaffId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("DeskVision.Store.AuditViolation", "Violation")
+                        .WithOne("Appeal")
+                        .HasForeignKey("DeskVision.Store.Appeal", "ViolationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Staff");
+
+                    b.Navigation("Violation");
+                });
+
             modelBuilder.Entity("DeskVision.Store.Audit", b =>
                 {
                     b.HasOne("DeskVision.Store.Camera", "Camera")
@@ -536,7 +656,7 @@ namespace DeskVision.Store.Migrations
 
             modelBuilder.Entity("DeskVision.Store.AuditViolation", b =>
                 {
-                    b.HasOne("DeskVision.Store.Audit", null)
+                    b.HasOne("DeskVision.Store.Audit", "Audit")
                         .WithMany("Violations")
                         .HasForeignKey("AuditId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -548,7 +668,16 @@ namespace DeskVision.Store.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("DeskVision.Store.Audit", "RectifiedByAudit")
+                        .WithMany()
+                        .HasForeignKey("RectifiedByAuditId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("Audit");
+
                     b.Navigation("Clause");
+
+                    b.Navigation("RectifiedByAudit");
                 });
 
             modelBuilder.Entity("DeskVision.Store.Camera", b =>
@@ -580,6 +709,25 @@ namespace DeskVision.Store.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("DeskVision.Store.DutyShift", b =>
+                {
+                    b.HasOne("DeskVision.Store.Staff", "Staff")
+                        .WithMany()
+                        .HasForeignKey("StaffId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("DeskVision.Store.Window", "Window")
+                        .WithMany()
+                        .HasForeignKey("WindowId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Staff");
+
+                    b.Navigation("Window");
+                });
+
             modelBuilder.Entity("DeskVision.Store.PlannedAudit", b =>
                 {
                     b.HasOne("DeskVision.Store.Camera", "Camera")
@@ -607,6 +755,11 @@ namespace DeskVision.Store.Migrations
                     b.Navigation("Detections");
 
                     b.Navigation("Violations");
+                });
+
+            modelBuilder.Entity("DeskVision.Store.AuditViolation", b =>
+                {
+                    b.Navigation("Appeal");
                 });
 
             modelBuilder.Entity("DeskVision.Store.Camera", b =>

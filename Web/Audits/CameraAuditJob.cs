@@ -74,15 +74,51 @@ public sealed class CameraAuditJob(DeskVisionDb db, AuditPipeline pipeline, Audi
             return await writer.SaveAsync(failed, camera.Id, standardId, camera.Source is null ? null : CameraUrl.Redact(camera.Source), null, runKey, ct, plannedId);
         }
 
-        var result = pipeline.Run(snapshot, camera.ToLayout());
+        var earlier = given is null ? await EarlierFramesAsync(camera, plannedId, now, ct) : [];
+        var result = pipeline.Run(snapshot, CameraFiles.Complete(camera.ToLayout()), earlier);
         camera.LastSnapshotHash = FrameCheck.Hash(snapshot.Image);
+        // An unreliable picture still came from a working camera: it is not counted towards offline, but its reason is shown.
         if (result.Status == AuditStatus.Ok) MarkSuccess(camera, now);
+        else if (result.Status == AuditStatus.Unreliable) { MarkSuccess(camera, now); camera.LastFailure = result.FailureReason; }
         else MarkFailure(camera, now, result.FailureReason!);
-        string? saved = snapshot.Image.Length > 0 ? await evidence.SaveAsync(snapshot, ct) : null;
+        string? saved = snapshot.Image.Length > 0 ? await evidence.SaveAsync(snapshot, ct, result.Detections) : null;
         long id = await writer.SaveAsync(result, camera.Id, standardId, snapshot.Source, saved, runKey, ct, plannedId);
         log.LogInformation("Camera {Camera}: audit {AuditId} {Status} score {Score} with {Violations} violation(s)",
             camera.Key, id, result.Status, result.Score, result.Violations.Count);
         return id;
+    }
+
+    /// <summary>
+    /// The frames before this one that the rules over several snapshots look at, oldest first: the earlier frames of the
+    /// same burst for a planned audit, the camera's last audits for an every-N-minutes camera. Only the unbroken run of
+    /// judged frames counts: a failed or unreliable frame in between means nobody knows what the window looked like then.
+    /// </summary>
+    private async Task<IReadOnlyList<Scoring.Frame>> EarlierFramesAsync(Camera camera, long? plannedId, DateTimeOffset now, CancellationToken ct)
+    {
+        int need = standard.LongestRun - 1;
+        if (need <= 0) return [];
+        IQueryable<Audit> before;
+        if (plannedId is long id)
+        {
+            var plan = await db.PlannedAudits.AsNoTracking().FirstAsync(p => p.Id == id, ct);
+            long burst = plan.BurstOf ?? plan.Id;
+            var planIds = db.PlannedAudits.Where(p => (p.Id == burst || p.BurstOf == burst) && p.BurstIndex < plan.BurstIndex).Select(p => (long?)p.Id);
+            before = db.Audits.Where(a => planIds.Contains(a.PlannedAuditId));
+        }
+        else if (camera.EveryMinutes is int minutes)
+        {
+            // Consecutive only if they came on schedule: a gap of more than one and a half periods breaks the run.
+            var since = now - TimeSpan.FromMinutes(minutes * (need + 0.5));
+            before = db.Audits.Where(a => a.CameraId == camera.Id && a.TakenAt >= since && a.TakenAt < now);
+        }
+        else return [];
+
+        var audits = await before.AsNoTracking().Include(a => a.Detections)
+            .OrderByDescending(a => a.TakenAt).Take(need).ToListAsync(ct);
+        var run = audits.TakeWhile(a => a.Status == AuditStatuses.Ok).Reverse();
+        return run.Select(a => new Scoring.Frame(
+            a.Detections.Select(d => new Detection(d.Label, d.ClassId, d.Confidence, new Box(d.X1, d.Y1, d.X2, d.Y2))).ToList(),
+            a.ImageWidth, a.ImageHeight)).ToList();
     }
 
     // The writer's SaveChanges stores these with the audit, in the same transaction.

@@ -1,21 +1,34 @@
+using DeskVision.Detectors;
+
 namespace DeskVision.Web.Audits;
 
 /// <summary>
 /// Where snapshot images are kept. Names are built from the camera key (validated at load) and the time,
 /// never from request input; files are written to a temporary name and renamed, so a crash leaves no half image.
+/// Every picture is stored with faces blurred (<see cref="FaceBlur"/>): no file here shows a customer's face.
 /// </summary>
-public sealed class EvidenceFolder(string root)
+/// <param name="faces">The blur to use; by default one on the BlazeFace model in <c>onnx-models/</c>, loaded at the first save.</param>
+public sealed class EvidenceFolder(string root, FaceBlur? faces = null)
 {
+    // One face model per process, loaded when first needed: the CLI commands that store nothing never pay for it.
+    private static readonly Lazy<FaceBlur> DefaultBlur = new(() =>
+        new FaceBlur(new FaceDetector(Path.Combine(ProjectPaths.Models, FaceDetector.ModelFileName))));
+
     public string Root { get; } = Path.GetFullPath(root);
 
-    public async Task<string> SaveAsync(Snapshot snapshot, CancellationToken ct)
+    /// <param name="people">Person boxes found on the snapshot: their heads are blurred too.</param>
+    /// <returns>The stored file, relative to the folder; null when the picture cannot be decoded to check it for faces (then nothing is kept).</returns>
+    public async Task<string?> SaveAsync(Snapshot snapshot, CancellationToken ct, IEnumerable<Detection>? people = null)
     {
+        byte[]? blurred = (faces ?? DefaultBlur.Value).Blur(snapshot.Image,
+            (people ?? []).Where(d => d.Label == "person" && d.Confidence >= 0.25f).Select(d => d.Box));
+        if (blurred is null) return null;
         string relative = Path.Combine(snapshot.TakenAt.UtcDateTime.ToString("yyyy-MM-dd"),
             $"{snapshot.CameraKey}_{snapshot.TakenAt.UtcDateTime:HHmmssfff}_{Guid.NewGuid():N}"[..48] + Extension(snapshot.Image));
         string full = Path.Combine(Root, relative);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         string temp = full + ".part";
-        await File.WriteAllBytesAsync(temp, snapshot.Image, ct);
+        await File.WriteAllBytesAsync(temp, blurred, ct);
         File.Move(temp, full, overwrite: true);
         return relative;
     }

@@ -42,7 +42,7 @@ public static class AuditCommand
             long? id = null;
             if (writer is not null)
             {
-                string? saved = bytes.Length > 0 ? await evidence.SaveAsync(snapshot, ct) : null;
+                string? saved = bytes.Length > 0 ? await evidence.SaveAsync(snapshot, ct, result.Detections) : null;
                 id = await writer.SaveAsync(result, cameraId, standardId, snapshot.Source, saved, null, ct);
             }
             if (args.Flag("json")) outputs.Add(ToJson(path, result, id));
@@ -55,7 +55,7 @@ public static class AuditCommand
 
     private static object ToJson(string path, AuditResult r, long? id) => new
     {
-        image = path, auditId = id, camera = r.CameraKey, status = r.Status == AuditStatus.Ok ? "ok" : "failed", reason = r.FailureReason,
+        image = path, auditId = id, camera = r.CameraKey, status = r.Status.ToString().ToLowerInvariant(), reason = r.FailureReason,
         width = r.ImageWidth, height = r.ImageHeight, score = r.Score, model = r.ModelId, standard = r.StandardVersion,
         violations = r.Violations.Select(v => new { clause = v.ClauseId, zone = v.ZoneName, points = v.Points, reason = v.Reason, box = v.Evidence.ToArray().Select(x => Math.Round(x, 1)) }),
         detections = r.Detections.Select(d => new { label = d.Label, classId = d.ClassId, confidence = Math.Round(d.Confidence, 4), box = d.Box.ToArray().Select(x => Math.Round(x, 1)) }),
@@ -64,9 +64,9 @@ public static class AuditCommand
     private static void Print(string path, AuditResult r, long? id, Standard standard)
     {
         string stored = id is null ? "" : $" (stored as audit {id})";
-        if (r.Status == AuditStatus.Failed)
+        if (r.Status != AuditStatus.Ok)
         {
-            Console.WriteLine($"{path}: FAILED: {r.FailureReason}{stored}");
+            Console.WriteLine($"{path}: {r.Status.ToString().ToUpperInvariant()}: {r.FailureReason}{stored}");
             return;
         }
         Console.WriteLine($"{path}: score {r.Score:0.#} / 100, {r.Violations.Count} violation(s), {r.Detections.Count} detection(s){stored}");

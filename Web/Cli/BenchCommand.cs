@@ -44,7 +44,8 @@ public static class BenchCommand
         var standard = StandardFile.Load(AppSettings.DefaultStandardFile, detector.Labels);
         var cameras = Directory.GetFiles(Path.Combine(ProjectPaths.Sites, "demo", "cameras"), "*.yaml").Order().Select(CameraFile.Load).ToList();
         var pipeline = new AuditPipeline(detector, standard);
-        Progress($"{detector.ModelId}, {photos.Count} photos from {imageFolder}, {cameras.Count} cameras, {Environment.ProcessorCount} cores");
+        string loadBefore = LoadAverage();
+        Progress($"{detector.ModelId}, {photos.Count} photos from {imageFolder}, {cameras.Count} cameras, {Environment.ProcessorCount} cores, load {loadBefore}");
 
         await using var store = await ThrowAwayStore.CreateAsync(AppSettings.ConnectionString(), cameras, standard, ct);
         Progress($"throw-away database {store.Name}");
@@ -61,7 +62,9 @@ public static class BenchCommand
         var pipelineMs = new List<double>();
         var auditMs = new List<double>();
         var storeMs = new List<double>();
+        var detectMs = new List<double>();
         var withViolations = new List<AuditResult>();
+        var notJudged = new List<string>();
         var clock = new Stopwatch();
         for (int pass = 0; pass < passes; pass++)
             for (int i = 0; i < photos.Count; i++)
@@ -73,6 +76,12 @@ public static class BenchCommand
                 double audited = clock.Elapsed.TotalMilliseconds;
                 await store.SaveAsync(result, ct);
                 double total = clock.Elapsed.TotalMilliseconds;
+                if (result.Status != AuditStatus.Ok)
+                {
+                    // Failed or unreliable: the model did not run, so neither figure would be about this photo.
+                    notJudged.Add($"{Path.GetFileName(photos[i].Path)} {result.Status}: {result.FailureReason}");
+                    continue;
+                }
                 pipelineMs.Add(total);
                 auditMs.Add(audited);
                 storeMs.Add(total - audited);
@@ -81,11 +90,21 @@ public static class BenchCommand
                 clock.Restart();
                 detector.RunModel();
                 raw.Add(clock.Elapsed.TotalMilliseconds);
+
+                // The detector's own share (letterbox, tensor, model, NMS) on the decoded photo.
+                using (var image = SnapshotImage.Decode(photos[i].Bytes))
+                {
+                    clock.Restart();
+                    detector.Detect(image);
+                    detectMs.Add(clock.Elapsed.TotalMilliseconds);
+                }
                 if ((i + 1) % 10 == 0) Progress($"latency: pass {pass + 1}/{passes}, {i + 1}/{photos.Count} photos");
             }
+        foreach (string photo in notJudged.Distinct()) Progress($"left out of the latency figures: {photo}");
+        if (pipelineMs.Count == 0) throw new UsageException("bench: no photo was judged (all failed or unreliable), nothing to time");
 
         // Throughput and memory: several cameras queued, two loops sharing the detector, every audit stored.
-        var (auditsPerMin, rss100, rssN) = await ThroughputAsync(pipeline, store, photos, cameras, audits, ct);
+        var (auditsPerMin, rss100, rssN, statuses) = await ThroughputAsync(pipeline, store, photos, cameras, audits, ct);
 
         // Store alone: real results with violations, written again and again, no model.
         if (withViolations.Count == 0) Progress("store: no photo gave a violation with these cameras; writing audits without violations");
@@ -101,13 +120,17 @@ public static class BenchCommand
         var rawStats = Stats.Of(raw);
         var pipelineStats = Stats.Of(pipelineMs);
         var opencvStats = Stats.Of(opencv);
-        Console.WriteLine($"model {detector.ModelId}; {photos.Count} photos × {passes} run(s) after warm-up; {Environment.ProcessorCount} cores");
+        // Other work on the machine slows every figure here; the load average says how quiet it was.
+        Console.WriteLine($"model {detector.ModelId}; {photos.Count} photos × {passes} run(s) after warm-up; {Environment.ProcessorCount} cores; " +
+            $"load average {loadBefore} at the start, {LoadAverage()} at the end");
+        if (notJudged.Count > 0) Console.WriteLine($"{notJudged.Count} audits not judged (failed or unreliable) are left out of raw_ms and pipeline_ms");
         Console.WriteLine($"raw_ms        {rawStats}   ONNX Runtime Run on a ready input");
         Console.WriteLine($"pipeline_ms   {pipelineStats}   JPEG bytes → decode → detect → score → stored in PostgreSQL");
         Console.WriteLine($"  audit_ms    {Stats.Of(auditMs)}   the same without the store");
+        Console.WriteLine($"  detect_ms   {Stats.Of(detectMs)}   ObjectDetector.Detect on the decoded photo");
         Console.WriteLine($"  store_ms    {Stats.Of(storeMs)}   the store alone (new DbContext, AuditWriter.SaveAsync)");
         Console.WriteLine($"opencv_dnn_ms {opencvStats}   CvDnn.ReadNetFromOnnx, same input tensors (top score differs from ONNX Runtime by at most {F(opencvTopScoreGap, "0.0000")})");
-        Console.WriteLine($"audits_per_min {F(auditsPerMin, "0")}   {ConcurrentCameras} loops sharing one detector, {cameras.Count} cameras queued, audits {MemoryBaselineAudits}..{audits}");
+        Console.WriteLine($"audits_per_min {F(auditsPerMin, "0")}   {ConcurrentCameras} loops sharing one detector, {cameras.Count} cameras queued, audits {MemoryBaselineAudits}..{audits} ({statuses})");
         Console.WriteLine($"store_per_s   {F(storePerSecond, "0")}   {storeWrites} audits with {F(violationsPerAudit, "0.0")} violations each, one writer");
         Console.WriteLine($"rss_mb        {F(rss100, "0")} after {MemoryBaselineAudits} audits, {F(rssN, "0")} after {audits} (after a full GC)");
         Console.WriteLine(string.Join(' ',
@@ -124,7 +147,7 @@ public static class BenchCommand
         return 0;
     }
 
-    private static async Task<(double AuditsPerMin, double Rss100, double RssN)> ThroughputAsync(AuditPipeline pipeline, ThrowAwayStore store,
+    private static async Task<(double AuditsPerMin, double Rss100, double RssN, string Statuses)> ThroughputAsync(AuditPipeline pipeline, ThrowAwayStore store,
         List<(string Path, byte[] Bytes)> photos, List<CameraLayout> cameras, int audits, CancellationToken ct)
     {
         int next = -1, done = 0;
@@ -132,6 +155,7 @@ public static class BenchCommand
         var sinceBaseline = new Stopwatch();
         var lastReport = Stopwatch.StartNew();
         var baselineTaken = new TaskCompletionSource();
+        var statuses = new System.Collections.Concurrent.ConcurrentDictionary<AuditStatus, int>();
 
         async Task Loop()
         {
@@ -141,7 +165,9 @@ public static class BenchCommand
                 ct.ThrowIfCancellationRequested();
                 var camera = cameras[k % cameras.Count];
                 var photo = photos[k / cameras.Count % photos.Count];
-                await store.SaveAsync(pipeline.Run(Snap(photo, camera), camera), ct);
+                var result = pipeline.Run(Snap(photo, camera), camera);
+                await store.SaveAsync(result, ct);
+                statuses.AddOrUpdate(result.Status, 1, (_, n) => n + 1);
                 int finished = Interlocked.Increment(ref done);
                 if (finished == MemoryBaselineAudits)
                 {
@@ -165,7 +191,8 @@ public static class BenchCommand
         await baselineTaken.Task;
         sinceBaseline.Stop();
         double rssN = ResidentMegabytes();
-        return ((audits - MemoryBaselineAudits) / sinceBaseline.Elapsed.TotalMinutes, rss100, rssN);
+        string counts = string.Join(", ", statuses.OrderBy(p => p.Key).Select(p => $"{p.Value} {p.Key.ToString().ToLowerInvariant()}"));
+        return ((audits - MemoryBaselineAudits) / sinceBaseline.Elapsed.TotalMinutes, rss100, rssN, counts);
     }
 
     private static (List<double> Ms, double TopScoreGap) OpenCvDnn(string modelPath, ObjectDetector detector,
@@ -233,6 +260,13 @@ public static class BenchCommand
         GC.Collect();
         using var self = Process.GetCurrentProcess();
         return self.WorkingSet64 / 1e6;
+    }
+
+    /// <summary>The 1, 5 and 15 minute load averages, or "?" where /proc is not there.</summary>
+    private static string LoadAverage()
+    {
+        try { return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
+        catch (IOException) { return "?"; }
     }
 
     private static void Progress(string message) => Console.Error.WriteLine($"[bench] {message}");

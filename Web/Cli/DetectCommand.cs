@@ -4,7 +4,8 @@ using DeskVision.Ingest;
 
 namespace DeskVision.Web.Cli;
 
-/// <summary><c>deskvision detect IMAGE... [--json] [--min-confidence X] [--model n|s|m|PATH]</c></summary>
+/// <summary><c>deskvision detect IMAGE... [--json] [--min-confidence X] [--model n|s|m|PATH] [--tiled [--grid N]]</c>: with
+/// <c>--tiled</c>, the full frame and N×N overlapping tiles merged by NMS, for small objects on large frames.</summary>
 public static class DetectCommand
 {
     public static int Run(CommandArgs args)
@@ -13,6 +14,8 @@ public static class DetectCommand
         using var detector = new ObjectDetector(new DetectorOptions { ModelPath = ModelFile.Resolve(args.Get("model"), ProjectPaths.Models) });
         float? minConfidence = args.GetFloat("min-confidence");
         bool json = args.Flag("json");
+        bool tiled = args.Flag("tiled");
+        int grid = args.GetInt("grid") ?? 2;
         var results = new List<object>();
         int failures = 0;
         foreach (string path in args.Positional)
@@ -20,7 +23,7 @@ public static class DetectCommand
             try
             {
                 using var image = SnapshotImage.Decode(File.ReadAllBytes(path));
-                var detections = detector.Detect(image, minConfidence);
+                var detections = tiled ? TiledDetection.Detect(detector, image, minConfidence, grid) : detector.Detect(image, minConfidence);
                 if (json)
                     results.Add(new
                     {

@@ -4,11 +4,15 @@ using DeskVision.Ingest;
 
 namespace DeskVision.Web.Cli;
 
-/// <summary><c>deskvision eval --images DIR --labels DIR [--model n|s|m|PATH] [--min-confidence X] [--operating X]</c></summary>
+/// <summary><c>deskvision eval --images DIR --labels DIR [--model n|s|m|PATH] [--min-confidence X] [--operating X] [--tiled [--grid N]]</c>,
+/// or <c>deskvision eval --scenarios [DIR]</c> for the reference checks' precision and recall on the scenario set.</summary>
 public static class EvalCommand
 {
     public static int Run(CommandArgs args)
     {
+        if (args.Flag("scenarios")) return ScenarioEval.Print(args.Positional.FirstOrDefault() ?? ScenarioEval.DefaultFolder, args.Get("model"), args.Flag("verbose"));
+        bool tiled = args.Flag("tiled");
+        int grid = args.GetInt("grid") ?? 2;
         string images = args.Get("images") ?? throw new UsageException("eval: --images DIR is required");
         string labels = args.Get("labels") ?? throw new UsageException("eval: --labels DIR is required");
         if (!Directory.Exists(images)) throw new UsageException($"eval: images folder '{images}' not found");
@@ -26,13 +30,13 @@ public static class EvalCommand
             string labelFile = Path.Combine(labels, Path.GetFileNameWithoutExtension(files[i]) + ".txt");
             using var image = SnapshotImage.Decode(File.ReadAllBytes(files[i]));
             var truth = File.Exists(labelFile) ? DetectionEval.ReadYoloLabels(labelFile, image.Width, image.Height) : [];
-            eval.Add(detector.Detect(image, rankThreshold), truth);
+            eval.Add(tiled ? TiledDetection.Detect(detector, image, rankThreshold, grid) : detector.Detect(image, rankThreshold), truth);
             if ((i + 1) % 10 == 0 || i + 1 == files.Count)
                 Console.Error.Write($"\r[eval] {i + 1}/{files.Count} images, {clock.Elapsed.TotalSeconds:0.0} s");
         }
         Console.Error.WriteLine();
         var report = eval.Report(detector.Labels);
-        Console.WriteLine($"model {detector.ModelId}; ranked at confidence ≥ {rankThreshold}; precision/recall at ≥ {operating}");
+        Console.WriteLine($"model {detector.ModelId}{(tiled ? $", tiled {grid}×{grid} + full frame" : "")}; ranked at confidence ≥ {rankThreshold}; precision/recall at ≥ {operating}");
         Console.WriteLine($"{"class",-14} {"gt",5} {"dets",5} {"P",6} {"R",6} {"AP50",6}");
         foreach (var c in report.Classes)
             Console.WriteLine($"{c.Label,-14} {c.GroundTruth,5} {c.Detections,5} {c.Precision,6:0.000} {c.Recall,6:0.000} {c.AP50,6:0.000}");

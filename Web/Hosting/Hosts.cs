@@ -27,10 +27,12 @@ public static class Hosts
             foreach (string camera in cameras) await scheduler.AuditNowAsync(camera, app.Lifetime.ApplicationStopping);
         }
 
+        app.UseSecurityHeaders();
         app.UseErrorPages();
         app.MapHallPages();
         app.MapAuditApi();
         app.MapCameraApi();
+        DeskVision.Web.Reports.ReportPages.MapReports(app);
         app.MapHangfireDashboard("/hangfire"); // local requests only until accounts arrive
         app.Lifetime.ApplicationStarted.Register(() =>
             Console.WriteLine($"DeskVision is up: {string.Join(", ", app.Urls)}  (Hangfire dashboard: /hangfire; Ctrl-C stops)"));

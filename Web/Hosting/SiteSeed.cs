@@ -14,7 +14,7 @@ public sealed class SiteSeed(DeskVisionDb db, AuditWriter writer, Schedules.Audi
     public async Task<IReadOnlyList<string>> LoadAsync(string folder, CancellationToken ct)
     {
         var site = ConfigNode.Load(Path.Combine(folder, "site.yaml"));
-        site.RejectUnknown("site", "name", "time_zone", "opening_hours", "holidays", "staff", "schedule");
+        site.RejectUnknown("site", "name", "time_zone", "opening_hours", "holidays", "staff", "schedule", "roster");
         string key = site.String("site");
         var cameras = Directory.EnumerateFiles(Path.Combine(folder, "cameras"), "*.yaml").Order().Select(CameraFile.Load).ToList();
         foreach (var c in cameras.Where(c => c.Site != key))
@@ -48,6 +48,7 @@ public sealed class SiteSeed(DeskVisionDb db, AuditWriter writer, Schedules.Audi
             staff.WindowId = windowId;
         }
         await db.SaveChangesAsync(ct);
+        await LoadRosterAsync(site, row, ct);
 
         foreach (string key2 in keys)
         {
@@ -56,6 +57,69 @@ public sealed class SiteSeed(DeskVisionDb db, AuditWriter writer, Schedules.Audi
         }
         log.LogInformation("Site {Site}: {Cameras} camera(s) loaded and scheduled", key, keys.Count);
         return keys;
+    }
+
+    /// <summary>Weeks of the seeded roster before today (so past audits have someone on duty) and after it.</summary>
+    public const int RosterWeeksBack = 5, RosterWeeksAhead = 4;
+
+    /// <summary>
+    /// The site file's <c>roster:</c> is a week plan per staff member and window (<c>hours: mon-fri 09:00-12:00 ...</c>),
+    /// laid out as <see cref="DutyShift"/>s from <see cref="RosterWeeksBack"/> weeks back to <see cref="RosterWeeksAhead"/>
+    /// ahead. Loading again replaces the shifts it laid before; shifts entered through the API win where they overlap.
+    /// </summary>
+    private async Task LoadRosterAsync(ConfigNode site, Site row, CancellationToken ct)
+    {
+        var zone = Schedules.AuditScheduler.SiteZone(row);
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone).DateTime);
+        var (first, end) = (today.AddDays(-7 * RosterWeeksBack), today.AddDays(7 * RosterWeeksAhead));
+        var windows = await db.Windows.Where(w => w.SiteId == row.Id).ToDictionaryAsync(w => w.Name, w => w.Id, ct);
+        var staff = await db.Staff.Where(s => s.SiteId == row.Id).ToDictionaryAsync(s => s.Name, s => s.Id, ct);
+
+        var planned = new List<(DutyShift Shift, ConfigNode Entry, string Staff, string Window)>();
+        foreach (var r in site.Entries("roster", (e, i) => $"roster[{i}] ({e.OptionalString("staff") ?? "no staff"})", required: false))
+        {
+            r.RejectUnknown("staff", "window", "hours");
+            string name = r.String("staff"), window = r.String("window");
+            if (!staff.TryGetValue(name, out int staffId)) throw r.Error("staff", $"'{name}' is not listed under staff:");
+            if (!windows.TryGetValue(window, out int windowId)) throw r.Error("window", $"'{window}' is not a window of any camera of site '{row.Key}'");
+            Schedules.OpeningHours hours;
+            try { hours = Schedules.OpeningHours.Parse(r.String("hours")); }
+            catch (FormatException e) { throw r.Error("hours", e.Message); }
+            for (var day = first; day < end; day = day.AddDays(1))
+                foreach (var (from, to) in hours.On(day, row.Holidays))
+                    planned.Add((new DutyShift
+                    {
+                        StaffId = staffId, WindowId = windowId, Source = DutyShiftSources.SiteFile,
+                        From = At(day, from, zone), To = At(day, to, zone),
+                    }, r, name, window));
+        }
+        // Two people at one window, or one person at two windows, is a mistake in the file: say where.
+        foreach (var (a, i) in planned.Select((p, i) => (p, i)))
+            foreach (var b in planned.Skip(i + 1))
+                if ((a.Shift.WindowId == b.Shift.WindowId || a.Shift.StaffId == b.Shift.StaffId) && a.Shift.From < b.Shift.To && b.Shift.From < a.Shift.To)
+                    throw b.Entry.Error("hours", $"overlaps {a.Entry.Entry} at {a.Window} on {TimeZoneInfo.ConvertTime(b.Shift.From, zone).ToString("ddd yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)}");
+
+        var (from0, end0) = (At(first, TimeOnly.MinValue, zone), At(end, TimeOnly.MinValue, zone));
+        var windowIds = windows.Values.ToList();
+        db.DutyShifts.RemoveRange(await db.DutyShifts
+            .Where(s => windowIds.Contains(s.WindowId) && s.Source == DutyShiftSources.SiteFile && s.From < end0 && s.To > from0).ToListAsync(ct));
+        var entered = await db.DutyShifts.AsNoTracking()
+            .Where(s => windowIds.Contains(s.WindowId) && s.Source != DutyShiftSources.SiteFile && s.From < end0 && s.To > from0).ToListAsync(ct);
+        int added = 0;
+        foreach (var (shift, _, _, _) in planned)
+        {
+            if (entered.Any(e => (e.WindowId == shift.WindowId || e.StaffId == shift.StaffId) && e.From < shift.To && shift.From < e.To)) continue;
+            db.DutyShifts.Add(shift);
+            added++;
+        }
+        await db.SaveChangesAsync(ct);
+        log.LogInformation("Site {Site}: roster of {Shifts} shift(s) from {First} to {End}", row.Key, added, first, end);
+    }
+
+    private static DateTimeOffset At(DateOnly day, TimeOnly time, TimeZoneInfo zone)
+    {
+        var local = day.ToDateTime(time);
+        return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
     }
 
     /// <summary>The site file's <c>schedule:</c> applies to all its cameras; the API edits them one by one later.</summary>

@@ -118,6 +118,16 @@ public sealed class ConfigValidationTests
         Assert.Equal(field, Assert.Throws<ConfigException>(() => CameraFile.Parse("w1.yaml", Camera.Replace(from, to))).Field);
     }
 
+    [Theory]
+    [InlineData("file:///etc/passwd")]
+    [InlineData("gopher://127.0.0.1:6379/")]
+    [InlineData("ftp://camera/snap.jpg")]
+    public void Camera_source_other_than_http_rtsp_or_folder_is_rejected(string source)
+    {
+        var e = Assert.Throws<ConfigException>(() => CameraFile.Parse("w1.yaml", Camera + $"\nsource: {source}"));
+        Assert.Equal("source", e.Field);
+    }
+
     [Fact]
     public void Missing_file_is_named_in_the_error()
     {

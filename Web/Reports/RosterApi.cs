@@ -1,0 +1,54 @@
+using DeskVision.Store;
+using Microsoft.EntityFrameworkCore;
+
+namespace DeskVision.Web.Reports;
+
+/// <summary>
+/// The duty roster (排班) as data: list, add and remove shifts. A window has one person on duty at a time and a person
+/// sits at one window at a time, so overlapping shifts are refused rather than left for attribution to guess between.
+/// </summary>
+public static class RosterApi
+{
+    public sealed record ShiftInput(int? StaffId, int? WindowId, DateTimeOffset? From, DateTimeOffset? To);
+
+    public static void MapRosterApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/roster");
+        api.MapGet("/", async (DeskVisionDb db, int? window, int? staff, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct) =>
+        {
+            var since = (from ?? DateTimeOffset.UtcNow.AddDays(-7)).ToUniversalTime();
+            var until = (to ?? DateTimeOffset.UtcNow.AddDays(7)).ToUniversalTime();
+            return await db.DutyShifts.AsNoTracking()
+                .Where(s => s.To > since && s.From < until && (window == null || s.WindowId == window) && (staff == null || s.StaffId == staff))
+                .OrderBy(s => s.From).ThenBy(s => s.Window.Name)
+                .Select(s => new { s.Id, staffId = s.StaffId, staff = s.Staff.Name, windowId = s.WindowId, window = s.Window.Name, s.From, s.To, s.Source })
+                .Take(2000).ToListAsync(ct);
+        });
+
+        api.MapPost("/", async (ShiftInput input, DeskVisionDb db, CancellationToken ct) =>
+        {
+            var errors = new Dictionary<string, string[]>();
+            var staff = await db.Staff.FirstOrDefaultAsync(s => s.Id == input.StaffId, ct);
+            var window = await db.Windows.FirstOrDefaultAsync(w => w.Id == input.WindowId, ct);
+            if (staff is null) errors["staffId"] = ["no such staff member"];
+            if (window is null) errors["windowId"] = ["no such window"];
+            if (staff is not null && window is not null && staff.SiteId != window.SiteId) errors["windowId"] = ["the window is in another hall than the staff member"];
+            if (input.From is null || input.To is null || input.To <= input.From) errors["to"] = ["a shift needs from and a later to"];
+            if (errors.Count > 0) return Results.ValidationProblem(errors);
+            var (from, to) = (input.From!.Value.ToUniversalTime(), input.To!.Value.ToUniversalTime());
+            var clash = await db.DutyShifts.AsNoTracking()
+                .Where(s => (s.WindowId == window!.Id || s.StaffId == staff!.Id) && s.From < to && s.To > from)
+                .Select(s => new { s.Id, staff = s.Staff.Name, window = s.Window.Name, s.From, s.To }).FirstOrDefaultAsync(ct);
+            if (clash is not null)
+                return Results.Conflict(new { problem = $"overlaps shift {clash.Id}: {clash.staff} at {clash.window} {clash.From:u} – {clash.To:u}" });
+            var shift = new DutyShift { StaffId = staff!.Id, WindowId = window!.Id, From = from, To = to, Source = DutyShiftSources.Api };
+            db.DutyShifts.Add(shift);
+            await db.SaveChangesAsync(ct);
+            return Results.Created($"/api/roster/{shift.Id}", new { shift.Id, staff = staff.Name, window = window.Name, shift.From, shift.To });
+        });
+
+        // Removing a shift changes who past violations belong to: attribution is read from the roster at query time.
+        api.MapDelete("/{id:long}", async (long id, DeskVisionDb db, CancellationToken ct) =>
+            await db.DutyShifts.Where(s => s.Id == id).ExecuteDeleteAsync(ct) == 0 ? Results.NotFound() : Results.NoContent());
+    }
+}

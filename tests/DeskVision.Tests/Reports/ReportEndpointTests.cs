@@ -1,0 +1,144 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ClosedXML.Excel;
+using DeskVision.Tests.Fixtures;
+using static DeskVision.Tests.Reports.SeededMonth;
+
+namespace DeskVision.Tests.Reports;
+
+/// <summary>The reports and the appeal flow over HTTP, on the running app, as a manager's browser or a script uses them.</summary>
+[Collection(RunningAppCollection.Name)]
+public sealed class ReportEndpointTests(RunningApp app)
+{
+    [Fact]
+    public async Task Monthly_report_is_a_printable_page_a_csv_and_a_workbook()
+    {
+        var month = await SeedAsync(app.Database);
+        string query = $"site={month.Hall.Key}&month=2026-03";
+
+        var page = await app.Http.GetAsync($"/reports/monthly?{query}");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        string html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("本月服务明星", html);
+        Assert.Contains("<b>1号窗口</b> (99.5)", html);
+        Assert.Contains("@media print", html);
+        Assert.Contains("local defaults", html);
+        Assert.DoesNotContain("http://", html.Replace("http://www.w3.org", ""));   // no CDN assets
+
+        var csv = await app.Http.GetAsync($"/reports/monthly.csv?{query}&table=clauses");
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType!.MediaType);
+        string[] lines = (await csv.Content.ReadAsStringAsync()).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("clause,title_zh,category,pillar,count,points,previous_count,1号窗口,2号窗口,3号窗口", lines[0]);
+        Assert.Contains(lines, l => l.StartsWith("presence.unattended-window,") && l.EndsWith(",presence,服务,2,10,0,0,1,1"));
+
+        var xlsx = await app.Http.GetAsync($"/reports/monthly.xlsx?{query}");
+        Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", xlsx.Content.Headers.ContentType!.MediaType);
+        using var book = new XLWorkbook(await xlsx.Content.ReadAsStreamAsync());
+        Assert.Equal("1号窗口", book.Worksheet("窗口排名 Windows").Cell(2, 2).GetString());
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.Http.GetAsync($"/reports/monthly?site={month.Hall.Key}&month=March")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Http.GetAsync("/reports/monthly?site=no-such-hall")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Rollups_daily_summary_and_scorecard_answer_over_http()
+    {
+        var month = await SeedAsync(app.Database);
+        var windows = await app.Http.GetFromJsonAsync<JsonElement>($"/api/rollups/window?site={month.Hall.Key}&month=2026-03");
+        var first = windows.GetProperty("rows")[0];
+        Assert.Equal(("1号窗口", 99.5), (first.GetProperty("label").GetString(), first.GetProperty("averageScore").GetDouble()));
+        var weeks = await app.Http.GetFromJsonAsync<JsonElement>($"/api/rollups/week?site={month.Hall.Key}&from=2026-03-01&to=2026-04-01");
+        Assert.Equal(11, weeks.GetProperty("rows")[0].GetProperty("audits").GetInt32());
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.Http.GetAsync($"/api/rollups/year?site={month.Hall.Key}")).StatusCode);
+
+        string daily = await app.Http.GetStringAsync($"/reports/daily?site={month.Hall.Key}&date=2026-03-05");
+        Assert.Contains("日清日结 2026-03-05", daily);
+        Assert.Contains("no one on the roster", daily);
+
+        var card = await app.Http.GetFromJsonAsync<JsonElement>($"/api/audits/{month.UnattendedAt3On0302}/scorecard");
+        Assert.Equal(100, card.GetProperty("score").GetDouble());   // its only violation was overturned
+        Assert.Equal("王芳", card.GetProperty("onDuty").GetString());
+        Assert.Contains("overturned", await app.Http.GetStringAsync($"/audits/{month.UnattendedAt3On0302}/scorecard"));
+    }
+
+    [Fact]
+    public async Task Appeal_decision_and_false_positive_list_over_http()
+    {
+        var month = await SeedAsync(app.Database, overturn: false);
+        var violation = await month.Hall.ViolationAsync(month.UnattendedAt3On0302, Unattended);
+
+        var notAReason = await app.Http.PostAsJsonAsync($"/api/violations/{violation.Id}/appeal", new { staffId = month.Wang, reason = "" });
+        Assert.Equal(HttpStatusCode.BadRequest, notAReason.StatusCode);
+        var filed = await app.Http.PostAsJsonAsync($"/api/violations/{violation.Id}/appeal", new { staffId = month.Wang, reason = "I was serving at the counter" });
+        Assert.Equal(HttpStatusCode.Created, filed.StatusCode);
+        long appeal = (await filed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        Assert.Equal(HttpStatusCode.Conflict, (await app.Http.PostAsJsonAsync($"/api/violations/{violation.Id}/appeal", new { staffId = month.Wang, reason = "again" })).StatusCode);
+
+        var decided = await app.Http.PostAsJsonAsync($"/api/appeals/{appeal}/decision", new { outcome = "overturned", by = "陈主任", note = "Footage shows her serving" });
+        Assert.Equal(HttpStatusCode.OK, decided.StatusCode);
+        var pending = await app.Http.GetFromJsonAsync<JsonElement>("/api/appeals?state=pending");
+        Assert.DoesNotContain(pending.EnumerateArray(), p => p.GetProperty("id").GetInt64() == appeal);
+
+        string csv = await app.Http.GetStringAsync("/api/false-positives?format=csv");
+        Assert.StartsWith("\uFEFFviolation,audit,camera,taken_at,snapshot,model", csv);
+        Assert.Contains($"\r\n{violation.Id},{month.UnattendedAt3On0302},", csv);
+        Assert.Contains(",Footage shows her serving\r\n", csv);
+
+        var closeWithoutNote = await app.Http.PostAsJsonAsync($"/api/violations/{violation.Id}/close", new { by = "陈主任" });
+        Assert.Equal(HttpStatusCode.BadRequest, closeWithoutNote.StatusCode);
+    }
+
+    [Fact]
+    public async Task Staff_appeal_from_their_own_page_and_the_manager_decides_in_the_queue()
+    {
+        var month = await SeedAsync(app.Database, overturn: false);
+        var violation = await month.Hall.ViolationAsync(month.UnattendedAt3On0302, Unattended);
+
+        string own = await app.Http.GetStringAsync($"/staff/{month.Wang}?month=2026-03");
+        Assert.Contains("不擅离岗位", own);
+        Assert.Contains($"name=violation value='{violation.Id}'", own);
+
+        var sent = await app.Http.PostAsync($"/staff/{month.Wang}/appeals", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["violation"] = violation.Id.ToString(), ["month"] = "2026-03", ["reason"] = "在窗口接待群众，被屏风挡住",
+        }));
+        string after = await sent.Content.ReadAsStringAsync();   // redirected back to the page
+        Assert.Contains("申诉已提交", after);
+        Assert.Contains("在窗口接待群众，被屏风挡住", after);
+
+        string queue = await app.Http.GetStringAsync("/appeals");
+        long appeal = (await app.Http.GetFromJsonAsync<JsonElement>("/api/appeals?state=pending")).EnumerateArray()
+            .Single(p => p.GetProperty("violation").GetInt64() == violation.Id).GetProperty("id").GetInt64();
+        Assert.Contains($"action='/appeals/{appeal}/decision'", queue);
+        var decided = await app.Http.PostAsync($"/appeals/{appeal}/decision", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["outcome"] = "overturned", ["by"] = "陈主任", ["note"] = "监控显示在岗",
+        }));
+        Assert.Contains($"Appeal {appeal} overturned", await decided.Content.ReadAsStringAsync());
+        Assert.Contains("overturned", await app.Http.GetStringAsync($"/staff/{month.Wang}?month=2026-03"));
+    }
+
+    [Fact]
+    public async Task Roster_refuses_overlapping_shifts()
+    {
+        var hall = await TestHall.OpenAsync(app.Database, W1, W2);
+        int zhang = await hall.StaffAsync("张敏"), li = await hall.StaffAsync("李强");
+        var windows = await app.Http.GetFromJsonAsync<JsonElement>($"/api/rollups/window?site={hall.Key}");
+        int w1 = int.Parse(windows.GetProperty("rows")[0].GetProperty("key").GetString()!);
+        int w2 = int.Parse(windows.GetProperty("rows")[1].GetProperty("key").GetString()!);
+
+        var morning = await app.Http.PostAsJsonAsync("/api/roster", new { staffId = zhang, windowId = w1, from = TestHall.At(9, 1, 9), to = TestHall.At(9, 1, 12) });
+        Assert.Equal(HttpStatusCode.Created, morning.StatusCode);
+        var sameWindow = await app.Http.PostAsJsonAsync("/api/roster", new { staffId = li, windowId = w1, from = TestHall.At(9, 1, 11), to = TestHall.At(9, 1, 13) });
+        Assert.Equal(HttpStatusCode.Conflict, sameWindow.StatusCode);
+        Assert.Contains("张敏", await sameWindow.Content.ReadAsStringAsync());
+        var twoPlaces = await app.Http.PostAsJsonAsync("/api/roster", new { staffId = zhang, windowId = w2, from = TestHall.At(9, 1, 10), to = TestHall.At(9, 1, 11) });
+        Assert.Equal(HttpStatusCode.Conflict, twoPlaces.StatusCode);
+        var backToBack = await app.Http.PostAsJsonAsync("/api/roster", new { staffId = li, windowId = w1, from = TestHall.At(9, 1, 12), to = TestHall.At(9, 1, 17) });
+        Assert.Equal(HttpStatusCode.Created, backToBack.StatusCode);
+
+        var shifts = await app.Http.GetFromJsonAsync<JsonElement>($"/api/roster?window={w1}&from=2026-09-01T00:00:00Z&to=2026-09-02T00:00:00Z");
+        Assert.Equal(["张敏", "李强"], shifts.EnumerateArray().Select(s => s.GetProperty("staff").GetString()));
+    }
+}
