@@ -21,6 +21,9 @@ public sealed class DeskVisionDb(DbContextOptions<DeskVisionDb> options) : DbCon
     public DbSet<AuditDetection> AuditDetections => Set<AuditDetection>();
     public DbSet<AuditViolation> AuditViolations => Set<AuditViolation>();
     public DbSet<PlannedAudit> PlannedAudits => Set<PlannedAudit>();
+    public DbSet<UserAccount> Users => Set<UserAccount>();
+    public DbSet<AuditLogEntry> AuditLog => Set<AuditLogEntry>();
+    public DbSet<SiteWebhook> SiteWebhooks => Set<SiteWebhook>();
     public DbSet<DutyShift> DutyShifts => Set<DutyShift>();
     public DbSet<Appeal> Appeals => Set<Appeal>();
 
@@ -48,6 +51,8 @@ public sealed class DeskVisionDb(DbContextOptions<DeskVisionDb> options) : DbCon
         b.Entity<Audit>().Property(a => a.Status).HasMaxLength(16);
         b.Entity<AuditViolation>().HasIndex(v => v.ClauseId);
         b.Entity<PlannedAudit>().HasIndex(p => new { p.CameraId, p.Day });
+        b.Entity<UserAccount>().HasIndex(u => u.UserName).IsUnique();
+        b.Entity<AuditLogEntry>().HasIndex(e => e.At);
         b.Entity<PlannedAudit>().HasIndex(p => new { p.State, p.DueAt });
         b.Entity<Audit>().HasIndex(a => a.PlannedAuditId);
         // Two relationships between violations and audits: the audit that found it, and the one that rectified it.

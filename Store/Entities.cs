@@ -277,3 +277,61 @@ public static class DutyShiftSources
     public const string SiteFile = "site.yaml";
     public const string Api = "api";
 }
+
+public static class Roles
+{
+    public const string Admin = "admin";
+    public const string Manager = "manager";
+    public const string Staff = "staff";
+    public static readonly IReadOnlyList<string> All = [Admin, Manager, Staff];
+}
+
+/// <summary>
+/// A person who signs in. Admins see everything; managers the halls in <see cref="SiteIds"/>; staff only what is
+/// attributed to their own <see cref="StaffId"/>. The password is hashed (ASP.NET Core Identity's PBKDF2 hasher).
+/// </summary>
+public sealed class UserAccount
+{
+    public int Id { get; set; }
+    public required string UserName { get; set; }
+    public required string DisplayName { get; set; }
+    public required string Role { get; set; }
+    public required string PasswordHash { get; set; }
+    public int? StaffId { get; set; }
+    public Staff? Staff { get; set; }
+    public List<int> SiteIds { get; set; } = [];
+    /// <summary>Failed sign-ins in a row; enough of them lock the account for a while.</summary>
+    public int FailedLogins { get; set; }
+    public DateTimeOffset? LockedUntil { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>Who changed what, and when: standard changes, zone edits, appeal decisions, user changes.</summary>
+public sealed class AuditLogEntry
+{
+    public long Id { get; set; }
+    public DateTimeOffset At { get; set; }
+    public required string Actor { get; set; }
+    public required string Action { get; set; }
+    public required string Subject { get; set; }
+    public string? Details { get; set; }
+}
+
+public static class WebhookFormats
+{
+    public const string Json = "json";
+    /// <summary>企业微信 group robot: {"msgtype":"markdown","markdown":{"content":...}}.</summary>
+    public const string WeCom = "wecom";
+    /// <summary>钉钉 group robot: {"msgtype":"markdown","markdown":{"title":...,"text":...}}.</summary>
+    public const string DingTalk = "dingtalk";
+}
+
+/// <summary>Where a site's notifications go: a major violation opened, a violation past its deadline, a camera offline.</summary>
+public sealed class SiteWebhook
+{
+    public int Id { get; set; }
+    public int SiteId { get; set; }
+    public required string Url { get; set; }
+    public string Format { get; set; } = WebhookFormats.Json;
+    public bool Enabled { get; set; } = true;
+}
