@@ -1,0 +1,104 @@
+using System.Threading.RateLimiting;
+using DeskVision.Store;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace DeskVision.Web.Accounts;
+
+/// <summary>Policy names: every page and API endpoint names one.</summary>
+public static class Policies
+{
+    public const string Admin = "admin";
+    /// <summary>A hall's manager, or an admin.</summary>
+    public const string Manager = "manager";
+    /// <summary>Anyone signed in; what they see is then narrowed by <see cref="Visibility"/>.</summary>
+    public const string SignedIn = "signed-in";
+}
+
+/// <summary>Local accounts with hashed passwords, cookie sign-in for pages and API alike, lockout and throttling.</summary>
+public static class Accounts
+{
+    public const int LockoutAfter = 5;
+    public static readonly TimeSpan LockoutFor = TimeSpan.FromMinutes(5);
+    public const string LoginLimiter = "login";
+
+    public static IServiceCollection AddAccounts(this IServiceCollection services)
+    {
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o =>
+        {
+            o.LoginPath = "/login";
+            o.AccessDeniedPath = "/denied";
+            o.Cookie.Name = "deskvision";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest; // Secure behind TLS; plain http on the hall's LAN
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.SlidingExpiration = true;
+            // The API answers 401/403; only pages are redirected to the sign-in form.
+            o.Events.OnRedirectToLogin = c => Answer(c, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = c => Answer(c, StatusCodes.Status403Forbidden);
+        });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(Policies.Manager, p => p.RequireRole(Roles.Admin, Roles.Manager))
+            .AddPolicy(Policies.SignedIn, p => p.RequireAuthenticatedUser());
+        services.AddAntiforgery(o => { o.Cookie.Name = "deskvision-af"; o.Cookie.SameSite = SameSiteMode.Strict; });
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(LoginLimiter, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1) }));
+        });
+        services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
+        return services;
+    }
+
+    private static Task Answer(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api")) context.Response.StatusCode = status;
+        else context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Checks a password; counts failures and locks the account after <see cref="LockoutAfter"/> in a row.</summary>
+    public static async Task<(UserAccount? User, string? Problem)> SignInAsync(DeskVisionDb db, IPasswordHasher<UserAccount> hasher,
+        string userName, string password, CancellationToken ct)
+    {
+        var user = await db.Users.FirstOrDefaultAsync(u => u.UserName == userName, ct);
+        if (user is null) return (null, "wrong user name or password");
+        var now = DateTimeOffset.UtcNow;
+        if (user.LockedUntil > now) return (null, $"account locked after {LockoutAfter} failed sign-ins; try again after {user.LockedUntil:HH:mm} UTC");
+        var result = hasher.VerifyHashedPassword(user, user.PasswordHash, password);
+        if (result == PasswordVerificationResult.Failed)
+        {
+            user.FailedLogins++;
+            if (user.FailedLogins >= LockoutAfter) { user.LockedUntil = now + LockoutFor; user.FailedLogins = 0; }
+            await db.SaveChangesAsync(ct);
+            return (null, "wrong user name or password");
+        }
+        if (result == PasswordVerificationResult.SuccessRehashNeeded) user.PasswordHash = hasher.HashPassword(user, password);
+        user.FailedLogins = 0;
+        user.LockedUntil = null;
+        await db.SaveChangesAsync(ct);
+        return (user, null);
+    }
+
+    /// <summary>Creates the account if it does not exist (never resets a password someone changed).</summary>
+    public static async Task EnsureAsync(DeskVisionDb db, IPasswordHasher<UserAccount> hasher, string userName, string displayName, string role,
+        string password, int? staffId, IEnumerable<int> siteIds, CancellationToken ct)
+    {
+        if (await db.Users.AnyAsync(u => u.UserName == userName, ct)) return;
+        var user = new UserAccount
+        {
+            UserName = userName, DisplayName = displayName, Role = role, PasswordHash = "", StaffId = staffId, SiteIds = siteIds.ToList(),
+            CreatedAt = DateTimeOffset.UtcNow,
+        };
+        user.PasswordHash = hasher.HashPassword(user, password);
+        db.Users.Add(user);
+        db.AuditLog.Add(new AuditLogEntry { At = DateTimeOffset.UtcNow, Actor = "site-seed", Action = "user.create", Subject = userName, Details = role });
+        await db.SaveChangesAsync(ct);
+    }
+}
