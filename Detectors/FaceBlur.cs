@@ -21,19 +21,22 @@ public sealed class FaceBlur(FaceDetector faces)
     {
         using var image = Cv2.ImDecode(encoded, ImreadModes.Color);
         if (image.Empty()) return null;
-        var regions = faces.Detect(image, FaceScore).Select(f => Grow(f.Box, 0.25f))
+        // BlazeFace's box is the inner face; hair, ears and a face turned in profile reach well beyond it.
+        var regions = faces.Detect(image, FaceScore).Select(f => Grow(f.Box, 0.5f))
             .Concat(people.Select(Head)).ToList();
         foreach (var region in regions) Obscure(image, Pictures.ToRect(region, image.Width, image.Height));
         bool png = encoded is [0x89, 0x50, 0x4E, 0x47, ..];
         return png ? image.ImEncode(".png") : image.ImEncode(".jpg", new ImageEncodingParam(ImwriteFlags.JpegQuality, 90));
     }
 
-    /// <summary>Where a person's head is in their box: the top of it, as wide as a head is for the box's shape.</summary>
+    /// <summary>
+    /// Where a person's head can be in their box: the top of it, across the whole width (a head turned in profile or a
+    /// person leaning sits at the box's edge, not its centre), as deep as the box is narrow.
+    /// </summary>
     public static Box Head(Box person)
     {
         float side = Math.Min(person.Width, person.Height);
-        float cx = (person.X1 + person.X2) / 2;
-        return new Box(cx - 0.35f * side, person.Y1 - 0.05f * side, cx + 0.35f * side, person.Y1 + 0.65f * side);
+        return new Box(person.X1, person.Y1 - 0.05f * side, person.X2, person.Y1 + 0.65f * side);
     }
 
     private static Box Grow(Box b, float by) =>

@@ -88,10 +88,13 @@ public static class Scorecard
                             string.Create(CultureInfo.InvariantCulture, $"{d.Label} ({d.Confidence:0.00}) in zone {zone.Name} with its top below the desk line{run}"), d);
                 break;
             case RuleKind.NotAllowedInZone:
+                // Something (almost) wholly inside a person's box is worn or held (a tie, a lanyard), not put on the desk.
+                var people = detections.Where(p => p.Label == "person" && p.Confidence >= (float)rule.MinConfidence).Select(p => p.Box).ToList();
                 foreach (var d in detections)
                 {
                     if (d.Confidence < (float)rule.MinConfidence || rule.Allowed.Contains(d.Label) || SceneLabels.All.Contains(d.Label)) continue;
                     if (taken is not null && taken.Contains(d)) continue;
+                    if (people.Any(p => p.IntersectionArea(d.Box) >= 0.8f * d.Box.Area)) continue;
                     if (BestZone(d, zones, w, h, camera) is { } zone)
                         yield return new Violation(clause.Id, zone.Name, d.Box, rule.Points,
                             string.Create(CultureInfo.InvariantCulture, $"{d.Label} ({d.Confidence:0.00}) in zone {zone.Name} is not on the allowed list"), d);

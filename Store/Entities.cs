@@ -244,8 +244,9 @@ public sealed class Appeal
     public long Id { get; set; }
     public long ViolationId { get; set; }
     public AuditViolation Violation { get; set; } = null!;
-    public int StaffId { get; set; }
-    public Staff Staff { get; set; } = null!;
+    /// <summary>Who appealed; null when a manager marked the violation a false positive while reviewing the audit (no one appealed).</summary>
+    public int? StaffId { get; set; }
+    public Staff? Staff { get; set; }
     public required string Reason { get; set; }
     public DateTimeOffset FiledAt { get; set; }
     /// <summary>Null while pending; then upheld or overturned (see <see cref="AppealOutcomes"/>).</summary>

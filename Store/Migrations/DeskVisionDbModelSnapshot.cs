@@ -51,7 +51,7 @@ namespace DeskVision.Store.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
-                    b.Property<int>("StaffId")
+                    b.Property<int?>("StaffId")
                         .HasColumnType("integer");
 
                     b.Property<long>("ViolationId")
@@ -723,9 +723,7 @@ namespace DeskVision.Store.Migrations
                 {
                     b.HasOne("DeskVision.Store.Staff", "Staff")
                         .WithMany()
-                        .HasForeignKey("StaffId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .HasForeignKey("StaffId");
 
                     b.HasOne("DeskVision.Store.AuditViolation", "Violation")
                         .WithOne("Appeal")

@@ -24,7 +24,8 @@ public static class Accounts
     public static readonly TimeSpan LockoutFor = TimeSpan.FromMinutes(5);
     public const string LoginLimiter = "login";
 
-    public static IServiceCollection AddAccounts(this IServiceCollection services)
+    /// <param name="signInsPerMinute">Per client address; DESKVISION_SIGNINS_PER_MINUTE (default 30).</param>
+    public static IServiceCollection AddAccounts(this IServiceCollection services, int signInsPerMinute = 30)
     {
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o =>
         {
@@ -38,7 +39,13 @@ public static class Accounts
             o.SlidingExpiration = true;
             // The API answers 401/403; only pages are redirected to the sign-in form.
             o.Events.OnRedirectToLogin = c => Answer(c, StatusCodes.Status401Unauthorized);
-            o.Events.OnRedirectToAccessDenied = c => Answer(c, StatusCodes.Status403Forbidden);
+            // A signed-in user who may not see a page gets 403 with a page that says so, not a redirect.
+            o.Events.OnRedirectToAccessDenied = async c =>
+            {
+                c.Response.StatusCode = StatusCodes.Status403Forbidden;
+                if (!c.Request.Path.StartsWithSegments("/api"))
+                    await Views.Html.Page("403", "<h1>无权访问 · Not allowed</h1><p>Your account may not see this page.</p>").ExecuteAsync(c.HttpContext);
+            };
         });
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin))
@@ -50,7 +57,7 @@ public static class Accounts
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.AddPolicy(LoginLimiter, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1) }));
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = signInsPerMinute, Window = TimeSpan.FromMinutes(1) }));
         });
         services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
         return services;

@@ -104,13 +104,15 @@ public static class BenchCommand
         if (pipelineMs.Count == 0) throw new UsageException("bench: no photo was judged (all failed or unreliable), nothing to time");
 
         // Throughput and memory: several cameras queued, two loops sharing the detector, every audit stored.
-        var (auditsPerMin, rss100, rssN, statuses) = await ThroughputAsync(pipeline, store, photos, cameras, audits, ct);
+        var (auditsPerMin, memory100, memoryN, statuses) = await ThroughputAsync(pipeline, store, photos, cameras, audits, ct);
 
         // Store alone: real results with violations, written again and again, no model.
         if (withViolations.Count == 0) Progress("store: no photo gave a violation with these cameras; writing audits without violations");
         var toWrite = withViolations.Count > 0 ? withViolations : [pipeline.Run(Snap(photos[0], cameras[0]), cameras[0])];
         clock.Restart();
-        for (int k = 0; k < storeWrites; k++) await store.SaveAsync(toWrite[k % toWrite.Count], ct);
+        // Each stored as just taken: an old time would make every write an out-of-order arrival, which the writer
+        // checks against all later audits of the camera (rectification), a different and rarer cost.
+        for (int k = 0; k < storeWrites; k++) await store.SaveAsync(toWrite[k % toWrite.Count] with { TakenAt = DateTimeOffset.UtcNow }, ct);
         double storePerSecond = storeWrites / clock.Elapsed.TotalSeconds;
         double violationsPerAudit = toWrite.Average(r => r.Violations.Count);
 
@@ -132,7 +134,7 @@ public static class BenchCommand
         Console.WriteLine($"opencv_dnn_ms {opencvStats}   CvDnn.ReadNetFromOnnx, same input tensors (top score differs from ONNX Runtime by at most {F(opencvTopScoreGap, "0.0000")})");
         Console.WriteLine($"audits_per_min {F(auditsPerMin, "0")}   {ConcurrentCameras} loops sharing one detector, {cameras.Count} cameras queued, audits {MemoryBaselineAudits}..{audits} ({statuses})");
         Console.WriteLine($"store_per_s   {F(storePerSecond, "0")}   {storeWrites} audits with {F(violationsPerAudit, "0.0")} violations each, one writer");
-        Console.WriteLine($"rss_mb        {F(rss100, "0")} after {MemoryBaselineAudits} audits, {F(rssN, "0")} after {audits} (after a full GC)");
+        Console.WriteLine($"rss_mb        after {MemoryBaselineAudits} audits: {memory100}; after {audits}: {memoryN}");
         Console.WriteLine(string.Join(' ',
             $"pipeline_over_raw={F(pipelineStats.Median / rawStats.Median, "0.00")}",
             $"raw_ms={F(rawStats.Median, "0.0")}",
@@ -140,18 +142,18 @@ public static class BenchCommand
             $"opencv_dnn_over_raw={F(opencvStats.Median / rawStats.Median, "0.00")}",
             $"audits_per_min={F(auditsPerMin, "0")}",
             $"store_per_s={F(storePerSecond, "0")}",
-            $"rss_mb_100={F(rss100, "0")}",
-            $"rss_mb_N={F(rssN, "0")}",
+            $"rss_mb_100={F(memory100.ResidentMb, "0")}",
+            $"rss_mb_N={F(memoryN.ResidentMb, "0")}",
             $"N={audits}",
             $"model={Path.GetFileNameWithoutExtension(modelPath)}"));
         return 0;
     }
 
-    private static async Task<(double AuditsPerMin, double Rss100, double RssN, string Statuses)> ThroughputAsync(AuditPipeline pipeline, ThrowAwayStore store,
+    private static async Task<(double AuditsPerMin, MemoryReading After100, MemoryReading AfterN, string Statuses)> ThroughputAsync(AuditPipeline pipeline, ThrowAwayStore store,
         List<(string Path, byte[] Bytes)> photos, List<CameraLayout> cameras, int audits, CancellationToken ct)
     {
         int next = -1, done = 0;
-        double rss100 = 0;
+        MemoryReading memory100 = default;
         var sinceBaseline = new Stopwatch();
         var lastReport = Stopwatch.StartNew();
         var baselineTaken = new TaskCompletionSource();
@@ -171,7 +173,7 @@ public static class BenchCommand
                 int finished = Interlocked.Increment(ref done);
                 if (finished == MemoryBaselineAudits)
                 {
-                    rss100 = ResidentMegabytes();
+                    memory100 = MemoryReading.Take();
                     sinceBaseline.Start();
                     baselineTaken.SetResult();
                 }
@@ -190,9 +192,9 @@ public static class BenchCommand
         await Task.WhenAll(Enumerable.Range(0, ConcurrentCameras).Select(_ => Task.Run(Loop, ct)));
         await baselineTaken.Task;
         sinceBaseline.Stop();
-        double rssN = ResidentMegabytes();
+        var memoryN = MemoryReading.Take();
         string counts = string.Join(", ", statuses.OrderBy(p => p.Key).Select(p => $"{p.Value} {p.Key.ToString().ToLowerInvariant()}"));
-        return ((audits - MemoryBaselineAudits) / sinceBaseline.Elapsed.TotalMinutes, rss100, rssN, counts);
+        return ((audits - MemoryBaselineAudits) / sinceBaseline.Elapsed.TotalMinutes, memory100, memoryN, counts);
     }
 
     private static (List<double> Ms, double TopScoreGap) OpenCvDnn(string modelPath, ObjectDetector detector,
@@ -252,14 +254,23 @@ public static class BenchCommand
     private static Snapshot Snap((string Path, byte[] Bytes) photo, CameraLayout camera) =>
         new(camera.CameraKey, DateTimeOffset.UtcNow, photo.Bytes, photo.Path);
 
-    /// <summary>Resident memory after a full collection, so the figure is what the process keeps, not garbage not yet collected.</summary>
-    private static double ResidentMegabytes()
+    /// <summary>
+    /// Resident memory after a full collection, so it is what the process keeps, not garbage not yet collected; with the
+    /// live managed heap and what the GC holds committed, to tell a leak (live heap grows) from a GC that keeps more room.
+    /// </summary>
+    private readonly record struct MemoryReading(double ResidentMb, double ManagedMb, double GcCommittedMb)
     {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        using var self = Process.GetCurrentProcess();
-        return self.WorkingSet64 / 1e6;
+        public static MemoryReading Take()
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            using var self = Process.GetCurrentProcess();
+            return new MemoryReading(self.WorkingSet64 / 1e6, GC.GetTotalMemory(false) / 1e6, GC.GetGCMemoryInfo().TotalCommittedBytes / 1e6);
+        }
+
+        public override string ToString() =>
+            $"resident {F(ResidentMb, "0")} MB (live managed {F(ManagedMb, "0.0")} MB, GC committed {F(GcCommittedMb, "0")} MB)";
     }
 
     /// <summary>The 1, 5 and 15 minute load averages, or "?" where /proc is not there.</summary>

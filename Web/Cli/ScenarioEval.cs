@@ -40,7 +40,8 @@ public static class ScenarioEval
     {
         string shared = Path.GetFullPath(Path.Combine(ProjectPaths.Root, "..", "shared", "testdata"));
         string Resolve(string rel) => rel.StartsWith("shared/", StringComparison.Ordinal) ? Path.Combine(shared, rel["shared/".Length..]) : Path.Combine(folder, rel);
-        double Threshold(string label) => standard.Clauses.SelectMany(c => c.Rules)
+        var people = new Dictionary<string, IReadOnlyList<Detection>>();
+        double Threshold(string label, string? clause = null) => standard.Clauses.Where(c => clause is null || c.Id == clause).SelectMany(c => c.Rules)
             .Select(r => r.Labels.Contains(label) ? r.MinConfidence : r.ExcusedBy is { } e && e.Labels.Contains(label) ? e.MinConfidence : (double?)null)
             .FirstOrDefault(t => t is not null) ?? throw new InvalidOperationException($"the standard has no rule on '{label}'");
 
@@ -74,6 +75,7 @@ public static class ScenarioEval
                     double most = DeskLayout.Changes(desk, image, Polygon(f[3]), people).Select(c => c.Share).DefaultIfEmpty(0).Max();
                     return (most, most >= Threshold(SceneLabels.DeskChanged));
                 }),
+                "seat" => SeatEmpty(detector, Resolve(f[1]), image, Region(f[3], image), Threshold("person", "presence.unattended-window"), people),
                 "uniform" => Uniform(f[2].Split('|').Select(Resolve), image, Region(f[3], image)) is var u ? (u, u >= Threshold(SceneLabels.NotUniform)) : default,
                 _ => throw new FormatException($"scenarios.tsv: unknown check '{check}'"),
             };
@@ -91,6 +93,18 @@ public static class ScenarioEval
         }
         return counts.Select(p => new ScenarioScore(p.Key, p.Value.TP, p.Value.FP, p.Value.FN, p.Value.TN,
             p.Value.Ms / Math.Max(1, p.Value.TP + p.Value.FP + p.Value.FN + p.Value.TN))).ToList();
+    }
+
+    /// <summary>No person of the rule's confidence with half their box in the seat zone: the unattended-window rule on one frame.</summary>
+    private static (double, bool) SeatEmpty(ObjectDetector detector, string path, Mat image, Rect seat, double minConfidence,
+        Dictionary<string, IReadOnlyList<Detection>> cache)
+    {
+        if (!cache.TryGetValue(path, out var found)) cache[path] = found = detector.Detect(image).Where(d => d.Label == "person").ToList();
+        var zone = new Zone("seat", ZoneKind.Seat, [(seat.Left / (double)image.Width, seat.Top / (double)image.Height), (seat.Right / (double)image.Width, seat.Top / (double)image.Height),
+            (seat.Right / (double)image.Width, seat.Bottom / (double)image.Height), (seat.Left / (double)image.Width, seat.Bottom / (double)image.Height)]);
+        double best = found.Where(d => d.Confidence >= minConfidence && zone.ShareInside(d.Box, image.Width, image.Height) >= 0.5)
+            .Select(d => (double)d.Confidence).DefaultIfEmpty(0).Max();
+        return (best, best == 0);
     }
 
     private static T WithReference<T>(string path, Func<Mat, T> check)

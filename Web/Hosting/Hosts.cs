@@ -1,4 +1,6 @@
+using DeskVision.Web.Accounts;
 using DeskVision.Web.Views;
+using Hangfire.Dashboard;
 using Hangfire;
 
 namespace DeskVision.Web.Hosting;
@@ -14,6 +16,7 @@ public static class Hosts
         // DESKVISION_WEB_JOBS=false leaves the jobs to worker processes (./deskvision worker).
         builder.Services.AddDeskVision(builder.Configuration, runJobs: builder.Configuration["DESKVISION_WEB_JOBS"] != "false");
         builder.Services.AddScoped<SiteSeed>();
+        builder.Services.AddAccounts(int.TryParse(builder.Configuration["DESKVISION_SIGNINS_PER_MINUTE"], out int perMinute) ? perMinute : 30);
         var app = builder.Build();
         await AuditServices.PrepareAsync(app.Services, app.Lifetime.ApplicationStopping);
 
@@ -29,11 +32,20 @@ public static class Hosts
 
         app.UseSecurityHeaders();
         app.UseErrorPages();
-        app.MapHallPages();
-        app.MapAuditApi();
-        app.MapCameraApi();
-        DeskVision.Web.Reports.ReportPages.MapReports(app);
-        app.MapHangfireDashboard("/hangfire"); // local requests only until accounts arrive
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapSignInPages();
+        // Every page and API endpoint needs a signed-in user; each narrows what it shows with the Visibility filters,
+        // and the ones for managers or admins say so where they are mapped.
+        var signedIn = app.MapGroup("").RequireAuthorization(Policies.SignedIn);
+        signedIn.MapHallPages();
+        signedIn.MapAuditApi();
+        signedIn.MapGroup("").RequireAuthorization(Policies.Manager).MapCameraApi();
+        DeskVision.Web.Reports.ReportPages.MapReports(signedIn);
+        app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new AdminOnlyDashboard()] });
         app.Lifetime.ApplicationStarted.Register(() =>
             Console.WriteLine($"DeskVision is up: {string.Join(", ", app.Urls)}  (Hangfire dashboard: /hangfire; Ctrl-C stops)"));
         await app.RunAsync();
@@ -51,4 +63,11 @@ public static class Hosts
         await host.RunAsync();
         return 0;
     }
+}
+
+/// <summary>The Hangfire dashboard is for admins: it can retry and delete jobs.</summary>
+public sealed class AdminOnlyDashboard : IDashboardAuthorizationFilter
+{
+    public bool Authorize(DashboardContext context) =>
+        CurrentUser.From(context.GetHttpContext().User) is { IsAdmin: true };
 }

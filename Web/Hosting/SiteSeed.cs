@@ -14,7 +14,7 @@ public sealed class SiteSeed(DeskVisionDb db, AuditWriter writer, Schedules.Audi
     public async Task<IReadOnlyList<string>> LoadAsync(string folder, CancellationToken ct)
     {
         var site = ConfigNode.Load(Path.Combine(folder, "site.yaml"));
-        site.RejectUnknown("site", "name", "time_zone", "opening_hours", "holidays", "staff", "schedule", "roster");
+        site.RejectUnknown("site", "name", "time_zone", "opening_hours", "holidays", "staff", "schedule", "roster", "accounts");
         string key = site.String("site");
         var cameras = Directory.EnumerateFiles(Path.Combine(folder, "cameras"), "*.yaml").Order().Select(CameraFile.Load).ToList();
         foreach (var c in cameras.Where(c => c.Site != key))
@@ -49,6 +49,7 @@ public sealed class SiteSeed(DeskVisionDb db, AuditWriter writer, Schedules.Audi
         }
         await db.SaveChangesAsync(ct);
         await LoadRosterAsync(site, row, ct);
+        await LoadAccountsAsync(site, row, ct);
 
         foreach (string key2 in keys)
         {
@@ -57,6 +58,30 @@ public sealed class SiteSeed(DeskVisionDb db, AuditWriter writer, Schedules.Audi
         }
         log.LogInformation("Site {Site}: {Cameras} camera(s) loaded and scheduled", key, keys.Count);
         return keys;
+    }
+
+    /// <summary>
+    /// The site file's <c>accounts:</c>, created when missing (a changed password is never reset): the demo site's one
+    /// admin, one manager of the hall and one staff member.
+    /// </summary>
+    private async Task LoadAccountsAsync(ConfigNode site, Site row, CancellationToken ct)
+    {
+        var hasher = new Microsoft.AspNetCore.Identity.PasswordHasher<UserAccount>();
+        foreach (var a in site.Entries("accounts", (e, i) => $"accounts[{i}] ({e.OptionalString("user") ?? "no user"})", required: false))
+        {
+            a.RejectUnknown("user", "name", "role", "password", "staff");
+            string role = a.String("role");
+            if (!Roles.All.Contains(role)) throw a.Error("role", $"must be one of {string.Join(", ", Roles.All)}, got '{role}'");
+            int? staffId = null;
+            if (role == Roles.Staff)
+            {
+                string staffName = a.String("staff");
+                staffId = await db.Staff.Where(s => s.SiteId == row.Id && s.Name == staffName).Select(s => (int?)s.Id).FirstOrDefaultAsync(ct)
+                    ?? throw a.Error("staff", $"'{staffName}' is not listed under staff:");
+            }
+            await Accounts.Accounts.EnsureAsync(db, hasher, a.String("user"), a.OptionalString("name") ?? a.String("user"), role, a.String("password"),
+                staffId, role == Roles.Manager ? [row.Id] : [], ct);
+        }
     }
 
     /// <summary>Weeks of the seeded roster before today (so past audits have someone on duty) and after it.</summary>

@@ -1,3 +1,6 @@
+using DeskVision.Web.Accounts;
+using DeskVision.Web.Views;
+using Microsoft.AspNetCore.Antiforgery;
 using System.Globalization;
 using System.Text;
 using DeskVision.Store;
@@ -15,23 +18,38 @@ public static class AppealPages
 {
     public static void MapAppealPages(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/staff", StaffList);
+        app.MapGet("/staff", StaffList).RequireAuthorization(Policies.Manager);
         app.MapGet("/staff/{id:int}", StaffPage);
         app.MapPost("/staff/{id:int}/appeals", FileFromForm);
-        app.MapGet("/appeals", AppealQueue);
-        app.MapPost("/appeals/{id:long}/decision", DecideFromForm);
+        app.MapGet("/appeals", AppealQueue).RequireAuthorization(Policies.Manager);
+        app.MapPost("/appeals/{id:long}/decision", DecideFromForm).RequireAuthorization(Policies.Manager);
     }
 
-    private static async Task<IResult> StaffList(DeskVisionDb db, CancellationToken ct)
+    /// <summary>A staff member's own page, or any page of a hall the user manages.</summary>
+    private static Task<bool> MaySeeStaffAsync(DeskVisionDb db, CurrentUser user, int staffId, CancellationToken ct) =>
+        user.IsStaff ? Task.FromResult(user.StaffId == staffId)
+            : db.Staff.AnyAsync(s => s.Id == staffId && (user.IsAdmin || user.SiteIds.Contains(s.SiteId)), ct);
+
+    /// <summary>Forms post with the anti-forgery token; a form without it (another site's page) is refused.</summary>
+    private static async Task<bool> ValidFormAsync(HttpContext http, IAntiforgery antiforgery)
     {
-        var staff = await db.Staff.AsNoTracking().OrderBy(s => s.SiteId).ThenBy(s => s.Name).ToListAsync(ct);
+        try { await antiforgery.ValidateRequestAsync(http); return true; }
+        catch (AntiforgeryValidationException) { return false; }
+    }
+
+    private static async Task<IResult> StaffList(CurrentUser user, DeskVisionDb db, CancellationToken ct)
+    {
+        var staff = await db.Staff.AsNoTracking().Where(s => user.IsAdmin || user.SiteIds.Contains(s.SiteId)).OrderBy(s => s.SiteId).ThenBy(s => s.Name).ToListAsync(ct);
         var h = new StringBuilder("<h1>人员 · Staff</h1><p>Open your page to see the violations attributed to you by the duty roster and to appeal them. <a href='/appeals'>Appeal queue (managers)</a></p><ul>");
         foreach (var s in staff) h.Append($"<li><a href='/staff/{s.Id}'>{E(s.Name)}</a></li>");
         return Page("Staff", h.Append("</ul>").ToString());
     }
 
-    private static async Task<IResult> StaffPage(int id, DeskVisionDb db, TimeProvider clock, string? month, string? message, CancellationToken ct)
+    private static async Task<IResult> StaffPage(int id, CurrentUser user, HttpContext http, IAntiforgery antiforgery, DeskVisionDb db, TimeProvider clock,
+        string? month, string? message, CancellationToken ct)
     {
+        if (!await MaySeeStaffAsync(db, user, id, ct)) return Results.NotFound();
+        string token = Html.AntiforgeryField(http, antiforgery);
         var staff = await db.Staff.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct);
         if (staff is null) return Results.NotFound();
         var site = await db.Sites.AsNoTracking().FirstAsync(s => s.Id == staff.SiteId, ct);
@@ -60,7 +78,7 @@ public static class AppealPages
             string state = ViolationApi.State(v.Appeal?.Outcome == AppealOutcomes.Overturned, v.ClosedAt, v.ClosedBy);
             string appeal = v.Appeal is { } a
                 ? $"{E(a.Reason)} — <b>{E(a.Outcome ?? "pending 待处理")}</b>{(a.DecidedBy is null ? "" : $" ({E(a.DecidedBy)}: {E(a.DecisionNote)})")}"
-                : $"<form method=post action='/staff/{id}/appeals'><input type=hidden name=violation value='{v.Id}'><input type=hidden name=month value='{period.MonthName}'>" +
+                : $"<form method=post action='/staff/{id}/appeals'>{token}<input type=hidden name=violation value='{v.Id}'><input type=hidden name=month value='{period.MonthName}'>" +
                   "<input name=reason required maxlength=500 placeholder='why this is wrong 申诉理由'> <button>appeal 申诉</button></form>";
             h.Append($"<tr><td><a href='/audits/{v.AuditId}'>{period.Local(v.TakenAt):MM-dd HH:mm}</a></td><td>{E(v.Window)}</td><td>{E(v.TitleZh)}<br><span class=muted>{E(v.Key)}</span></td>" +
                      $"<td>{E(v.ZoneName)}</td><td class=n>-{v.Points:0.#}</td><td>{state}</td><td>{appeal}</td></tr>");
@@ -70,8 +88,11 @@ public static class AppealPages
         return Page(staff.Name, h.ToString());
     }
 
-    private static async Task<IResult> FileFromForm(int id, HttpRequest request, DeskVisionDb db, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> FileFromForm(int id, CurrentUser user, HttpContext http, IAntiforgery antiforgery, HttpRequest request,
+        DeskVisionDb db, TimeProvider clock, CancellationToken ct)
     {
+        if (!await ValidFormAsync(http, antiforgery)) return Results.BadRequest(new { problem = "the form is stale or not from this site; reload the page" });
+        if (!await MaySeeStaffAsync(db, user, id, ct)) return Results.NotFound();
         var form = await request.ReadFormAsync(ct);
         if (!long.TryParse(form["violation"], CultureInfo.InvariantCulture, out long violation)) return Results.BadRequest(new { problem = "no violation given" });
         string message;
@@ -87,9 +108,10 @@ public static class AppealPages
         return Results.Redirect($"/staff/{id}?month={month}&message={Uri.EscapeDataString(message)}");
     }
 
-    private static async Task<IResult> AppealQueue(DeskVisionDb db, string? message, CancellationToken ct)
+    private static async Task<IResult> AppealQueue(CurrentUser user, HttpContext http, IAntiforgery antiforgery, DeskVisionDb db, string? message, CancellationToken ct)
     {
-        var appeals = await db.Appeals.AsNoTracking().OrderBy(p => p.Outcome != null).ThenByDescending(p => p.FiledAt).Take(200)
+        string token = Html.AntiforgeryField(http, antiforgery);
+        var appeals = await db.Appeals.AsNoTracking().Where(p => db.AuditViolations.VisibleTo(user, db).Any(v => v.Id == p.ViolationId)).OrderBy(p => p.Outcome != null).ThenByDescending(p => p.FiledAt).Take(200)
             .Select(p => new
             {
                 p.Id, p.Violation.AuditId, p.Violation.Audit.TakenAt, Window = p.Violation.Audit.Camera.Window.Name, p.Violation.Clause.TitleZh,
@@ -103,8 +125,8 @@ public static class AppealPages
         foreach (var p in appeals)
         {
             string decision = p.Outcome is null
-                ? $"<form method=post action='/appeals/{p.Id}/decision'><select name=outcome><option value=upheld>uphold 维持</option><option value=overturned>overturn 撤销</option></select> " +
-                  "<input name=by required placeholder='your name 处理人'> <input name=note required placeholder='why 理由'> <button>decide</button></form>"
+                ? $"<form method=post action='/appeals/{p.Id}/decision'>{token}<select name=outcome><option value=upheld>uphold 维持</option><option value=overturned>overturn 撤销</option></select> " +
+                  "<input name=note required placeholder='why 理由'> <button>decide</button></form>"
                 : $"<b>{E(p.Outcome)}</b> by {E(p.DecidedBy)} {p.DecidedAt:yyyy-MM-dd HH:mm}: {E(p.DecisionNote)}";
             h.Append($"<tr><td>{p.FiledAt:yyyy-MM-dd HH:mm}</td><td>{E(p.Window)}</td><td><a href='/audits/{p.AuditId}'>{E(p.TitleZh)}</a><br><span class=muted>{E(p.Reason)}</span></td>" +
                      $"<td>{E(p.Staff)}: {E(p.Appeal)}</td><td>{decision}</td></tr>");
@@ -113,13 +135,18 @@ public static class AppealPages
         return Page("Appeals", h.Append("</table>").ToString());
     }
 
-    private static async Task<IResult> DecideFromForm(long id, HttpRequest request, DeskVisionDb db, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> DecideFromForm(long id, CurrentUser user, HttpContext http, IAntiforgery antiforgery, HttpRequest request,
+        DeskVisionDb db, TimeProvider clock, CancellationToken ct)
     {
+        if (!await ValidFormAsync(http, antiforgery)) return Results.BadRequest(new { problem = "the form is stale or not from this site; reload the page" });
+        if (!await db.Appeals.AnyAsync(p => p.Id == id && db.AuditViolations.VisibleTo(user, db).Any(v => v.Id == p.ViolationId), ct)) return Results.NotFound();
         var form = await request.ReadFormAsync(ct);
         string message;
         try
         {
-            var appeal = await new Appeals(db, clock).DecideAsync(id, form["outcome"], form["by"], form["note"], ct);
+            var appeal = await new Appeals(db, clock).DecideAsync(id, form["outcome"], user.DisplayName, form["note"], ct);
+            db.AuditLog.Add(new AuditLogEntry { At = clock.GetUtcNow(), Actor = user.UserName, Action = $"appeal.{appeal.Outcome}", Subject = $"appeal {id}", Details = form["note"] });
+            await db.SaveChangesAsync(ct);
             message = $"Appeal {id} {appeal.Outcome}.";
         }
         catch (RefusedException e) { message = $"Not decided: {e.Message}"; }

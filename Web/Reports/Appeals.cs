@@ -51,6 +51,30 @@ public sealed class Appeals(DeskVisionDb db, TimeProvider clock)
         return appeal;
     }
 
+    /// <summary>
+    /// A manager reviewing an audit finds the detector wrong (误报): the violation is overturned at once, as a decided appeal
+    /// would overturn it, so it drops out of every score and joins the false-positive list. No one appealed, so the
+    /// appeal has no staff member; a pending appeal of the staff member is decided with it; a decided one is not reopened.
+    /// </summary>
+    public async Task<Appeal> MarkFalsePositiveAsync(long violationId, string? by, string? note, CancellationToken ct)
+    {
+        var v = await db.AuditViolations.Include(x => x.Appeal).FirstOrDefaultAsync(x => x.Id == violationId, ct) ?? throw new KeyNotFoundException($"violation {violationId}");
+        if (string.IsNullOrWhiteSpace(by)) throw new RefusedException("by", "the manager deciding, by name");
+        if (v.Appeal is { Outcome: not null } decided)
+            throw new RefusedException("violation", $"violation {violationId} was already {decided.Outcome} by {decided.DecidedBy} at {decided.DecidedAt:u}", conflict: true);
+        var now = clock.GetUtcNow();
+        var appeal = v.Appeal ?? db.Appeals.Add(new Appeal { Violation = v, Reason = ReviewReason, FiledAt = now }).Entity;
+        appeal.Outcome = AppealOutcomes.Overturned;
+        appeal.DecidedBy = by.Trim();
+        appeal.DecidedAt = now;
+        appeal.DecisionNote = string.IsNullOrWhiteSpace(note) ? ReviewReason : note.Trim();
+        await db.SaveChangesAsync(ct);
+        return appeal;
+    }
+
+    /// <summary>The reason on the appeal a manager's review creates.</summary>
+    public const string ReviewReason = "marked false positive on review 审核标记误报";
+
     public async Task<AuditViolation> CloseAsync(long violationId, string? by, string? note, CancellationToken ct)
     {
         var v = await db.AuditViolations.FirstOrDefaultAsync(x => x.Id == violationId, ct) ?? throw new KeyNotFoundException($"violation {violationId}");

@@ -1,3 +1,4 @@
+using DeskVision.Web.Accounts;
 using System.Globalization;
 using System.Text;
 using DeskVision.Store;
@@ -16,48 +17,48 @@ public static class ReportPages
     /// <summary>Everything this folder serves; Hosts maps it with one line.</summary>
     public static void MapReports(this IEndpointRouteBuilder app)
     {
-        app.MapReportPages();
+        app.MapGroup("").RequireAuthorization(Policies.Manager).MapReportPages();
         app.MapAppealPages();
         app.MapViolationApi();
-        app.MapRosterApi();
+        app.MapGroup("").RequireAuthorization(Policies.Manager).MapRosterApi();
     }
 
     public static void MapReportPages(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/reports/monthly", async (DeskVisionDb db, TimeProvider clock, string? site, string? month, CancellationToken ct) =>
-            await WithMonthAsync(db, clock, site, month, ct, r => MonthlyPage(r)));
-        app.MapGet("/reports/monthly.csv", async (DeskVisionDb db, TimeProvider clock, string? site, string? month, string? table, CancellationToken ct) =>
-            await WithMonthAsync(db, clock, site, month, ct, r =>
+        app.MapGet("/reports/monthly", async (CurrentUser user, DeskVisionDb db, TimeProvider clock, string? site, string? month, CancellationToken ct) =>
+            await WithMonthAsync(db, user, clock, site, month, ct, r => MonthlyPage(r)));
+        app.MapGet("/reports/monthly.csv", async (CurrentUser user, DeskVisionDb db, TimeProvider clock, string? site, string? month, string? table, CancellationToken ct) =>
+            await WithMonthAsync(db, user, clock, site, month, ct, r =>
             {
                 string which = table ?? "windows";
                 if (!ReportTables.Tables.Contains(which)) return Results.BadRequest(new { problem = $"table must be one of {string.Join(", ", ReportTables.Tables)}" });
                 var (header, rows) = ReportTables.Table(r, which);
                 return Results.File(Csv.Encode(header, rows), Csv.ContentType, $"monthly-{r.Site}-{r.Month}-{which}.csv");
             }));
-        app.MapGet("/reports/monthly.xlsx", async (DeskVisionDb db, TimeProvider clock, string? site, string? month, CancellationToken ct) =>
-            await WithMonthAsync(db, clock, site, month, ct, r => Results.File(ReportWorkbook.Write(r), ReportWorkbook.ContentType, $"monthly-{r.Site}-{r.Month}.xlsx")));
-        app.MapGet("/api/reports/monthly", async (DeskVisionDb db, TimeProvider clock, string? site, string? month, CancellationToken ct) =>
-            await WithMonthAsync(db, clock, site, month, ct, r => Results.Ok(new { report = r, stars = r.Stars, lowest = r.Lowest, pointsNote = MonthlyReport.PointsNote })));
+        app.MapGet("/reports/monthly.xlsx", async (CurrentUser user, DeskVisionDb db, TimeProvider clock, string? site, string? month, CancellationToken ct) =>
+            await WithMonthAsync(db, user, clock, site, month, ct, r => Results.File(ReportWorkbook.Write(r), ReportWorkbook.ContentType, $"monthly-{r.Site}-{r.Month}.xlsx")));
+        app.MapGet("/api/reports/monthly", async (CurrentUser user, DeskVisionDb db, TimeProvider clock, string? site, string? month, CancellationToken ct) =>
+            await WithMonthAsync(db, user, clock, site, month, ct, r => Results.Ok(new { report = r, stars = r.Stars, lowest = r.Lowest, pointsNote = MonthlyReport.PointsNote })));
 
-        app.MapGet("/reports/daily", async (DeskVisionDb db, TimeProvider clock, string? site, DateOnly? date, CancellationToken ct) =>
+        app.MapGet("/reports/daily", async (CurrentUser user, DeskVisionDb db, TimeProvider clock, string? site, DateOnly? date, CancellationToken ct) =>
         {
-            var s = await FindSiteAsync(db, site, ct);
+            var s = await FindSiteAsync(db, user, site, ct);
             if (s is null) return NoSite(site);
             return DailyPage(await new DailySummaries(db).BuildAsync(s, date ?? SitePeriod.Today(s, clock.GetUtcNow()), ct));
         });
-        app.MapGet("/api/reports/daily", async (DeskVisionDb db, TimeProvider clock, string? site, DateOnly? date, CancellationToken ct) =>
+        app.MapGet("/api/reports/daily", async (CurrentUser user, DeskVisionDb db, TimeProvider clock, string? site, DateOnly? date, CancellationToken ct) =>
         {
-            var s = await FindSiteAsync(db, site, ct);
+            var s = await FindSiteAsync(db, user, site, ct);
             return s is null ? NoSite(site) : Results.Ok(await new DailySummaries(db).BuildAsync(s, date ?? SitePeriod.Today(s, clock.GetUtcNow()), ct));
         });
 
         // /api/rollups/window?month=2026-11, or ?from=2026-11-01&to=2026-12-01 (to exclusive).
-        app.MapGet("/api/rollups/{dimension}", async (string dimension, DeskVisionDb db, TimeProvider clock, string? site, string? month,
+        app.MapGet("/api/rollups/{dimension}", async (string dimension, CurrentUser user, DeskVisionDb db, TimeProvider clock, string? site, string? month,
             DateOnly? from, DateOnly? to, CancellationToken ct) =>
         {
             if (!Rollups.Dimensions.Contains(dimension))
                 return Results.BadRequest(new { problem = $"roll-up must be one of {string.Join(", ", Rollups.Dimensions)}" });
-            var s = await FindSiteAsync(db, site, ct);
+            var s = await FindSiteAsync(db, user, site, ct);
             if (s is null) return NoSite(site);
             SitePeriod period;
             try
@@ -74,19 +75,21 @@ public static class ReportPages
             });
         });
 
-        app.MapGet("/audits/{id:long}/scorecard", async (long id, DeskVisionDb db, CancellationToken ct) =>
-            await ViolationApi.ScorecardAsync(db, id, ct) is { } card ? ScorecardPage(id, card) : Results.NotFound());
+        app.MapGet("/audits/{id:long}/scorecard", async (long id, CurrentUser user, DeskVisionDb db, CancellationToken ct) =>
+            await db.Audits.VisibleTo(user, db).AnyAsync(a => a.Id == id, ct) && await ViolationApi.ScorecardAsync(db, id, ct) is { } card
+                ? ScorecardPage(id, card) : Results.NotFound());
     }
 
-    public static async Task<Site?> FindSiteAsync(DeskVisionDb db, string? key, CancellationToken ct) =>
-        await db.Sites.AsNoTracking().Where(s => key == null || s.Key == key).OrderBy(s => s.Id).FirstOrDefaultAsync(ct);
+    /// <summary>The hall asked for (or the first one), among those the user manages: another hall's report is "not found".</summary>
+    public static async Task<Site?> FindSiteAsync(DeskVisionDb db, CurrentUser user, string? key, CancellationToken ct) =>
+        await db.Sites.AsNoTracking().VisibleTo(user).Where(s => key == null || s.Key == key).OrderBy(s => s.Id).FirstOrDefaultAsync(ct);
 
     private static IResult NoSite(string? key) => Results.NotFound(new { problem = key is null ? "no site is configured yet" : $"no site '{key}'" });
 
-    private static async Task<IResult> WithMonthAsync(DeskVisionDb db, TimeProvider clock, string? siteKey, string? month, CancellationToken ct,
+    private static async Task<IResult> WithMonthAsync(DeskVisionDb db, CurrentUser user, TimeProvider clock, string? siteKey, string? month, CancellationToken ct,
         Func<MonthlyReport, IResult> render)
     {
-        var site = await FindSiteAsync(db, siteKey, ct);
+        var site = await FindSiteAsync(db, user, siteKey, ct);
         if (site is null) return NoSite(siteKey);
         SitePeriod period;
         try { period = SitePeriod.Month(site, month, clock.GetUtcNow()); }

@@ -1,3 +1,4 @@
+using DeskVision.Web.Accounts;
 using System.Globalization;
 using DeskVision.Scoring;
 using DeskVision.Store;
@@ -19,32 +20,39 @@ public static class ViolationApi
     public static void MapViolationApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api");
-        api.MapGet("/audits/{id:long}/scorecard", async (long id, DeskVisionDb db, CancellationToken ct) =>
-            await ScorecardAsync(db, id, ct) is { } card ? Results.Ok(card) : Results.NotFound());
+        api.MapGet("/audits/{id:long}/scorecard", async (long id, CurrentUser user, DeskVisionDb db, CancellationToken ct) =>
+            await db.Audits.VisibleTo(user, db).AnyAsync(a => a.Id == id, ct) && await ScorecardAsync(db, id, ct) is { } card ? Results.Ok(card) : Results.NotFound());
 
-        api.MapPost("/violations/{id:long}/close", (long id, CloseInput input, DeskVisionDb db, TimeProvider clock, CancellationToken ct) =>
+        api.MapPost("/violations/{id:long}/close", (long id, CloseInput input, CurrentUser user, DeskVisionDb db, TimeProvider clock, CancellationToken ct) =>
             Answer(async () =>
             {
-                var v = await new Appeals(db, clock).CloseAsync(id, input.By, input.Note, ct);
+                if (!await db.AuditViolations.VisibleTo(user, db).AnyAsync(v => v.Id == id, ct)) return Results.NotFound();
+                var v = await new Appeals(db, clock).CloseAsync(id, user.DisplayName, input.Note, ct);
                 return Results.Ok(new { v.Id, v.ClosedAt, v.ClosedBy, v.CloseNote });
-            }));
+            })).RequireAuthorization(Policies.Manager);
 
-        api.MapPost("/violations/{id:long}/appeal", (long id, AppealInput input, DeskVisionDb db, TimeProvider clock, CancellationToken ct) =>
+        api.MapPost("/violations/{id:long}/appeal", (long id, AppealInput input, CurrentUser user, DeskVisionDb db, TimeProvider clock, CancellationToken ct) =>
             Answer(async () =>
             {
-                var appeal = await new Appeals(db, clock).FileAsync(id, input.StaffId ?? 0, input.Reason, ct);
+                if (!await db.AuditViolations.VisibleTo(user, db).AnyAsync(v => v.Id == id, ct)) return Results.NotFound();
+                // Staff appeal as themselves; a manager may file for a staff member who asked in person.
+                int staffId = user.IsStaff ? user.StaffId ?? 0 : input.StaffId ?? 0;
+                var appeal = await new Appeals(db, clock).FileAsync(id, staffId, input.Reason, ct);
                 return Results.Created($"/api/appeals/{appeal.Id}", new { appeal.Id, violation = id, staff = appeal.Staff.Name, appeal.Reason, appeal.FiledAt });
             }));
 
-        api.MapPost("/appeals/{id:long}/decision", (long id, DecisionInput input, DeskVisionDb db, TimeProvider clock, CancellationToken ct) =>
+        api.MapPost("/appeals/{id:long}/decision", (long id, DecisionInput input, CurrentUser user, DeskVisionDb db, TimeProvider clock, CancellationToken ct) =>
             Answer(async () =>
             {
-                var appeal = await new Appeals(db, clock).DecideAsync(id, input.Outcome, input.By, input.Note, ct);
+                if (!await db.Appeals.AnyAsync(p => p.Id == id && db.AuditViolations.VisibleTo(user, db).Any(v => v.Id == p.ViolationId), ct)) return Results.NotFound();
+                var appeal = await new Appeals(db, clock).DecideAsync(id, input.Outcome, user.DisplayName, input.Note, ct);
+                db.AuditLog.Add(new AuditLogEntry { At = clock.GetUtcNow(), Actor = user.UserName, Action = $"appeal.{appeal.Outcome}", Subject = $"appeal {id}", Details = input.Note });
+                await db.SaveChangesAsync(ct);
                 return Results.Ok(new { appeal.Id, appeal.Outcome, appeal.DecidedBy, appeal.DecidedAt, appeal.DecisionNote });
-            }));
+            })).RequireAuthorization(Policies.Manager);
 
-        api.MapGet("/appeals", async (DeskVisionDb db, string? state, CancellationToken ct) =>
-            await db.Appeals.AsNoTracking()
+        api.MapGet("/appeals", async (CurrentUser user, DeskVisionDb db, string? state, CancellationToken ct) =>
+            await db.Appeals.AsNoTracking().Where(p => db.AuditViolations.VisibleTo(user, db).Any(v => v.Id == p.ViolationId))
                 .Where(p => state == null || (state == "pending" ? p.Outcome == null : state == "decided" ? p.Outcome != null : p.Outcome == state))
                 .OrderByDescending(p => p.FiledAt)
                 .Select(p => new
@@ -52,15 +60,16 @@ public static class ViolationApi
                     p.Id, violation = p.ViolationId, audit = p.Violation.AuditId, window = p.Violation.Audit.Camera.Window.Name, p.Violation.Audit.TakenAt,
                     clause = p.Violation.Clause.Key, p.Violation.Clause.TitleZh, zone = p.Violation.ZoneName, p.Violation.Points, p.Violation.Reason,
                     staff = p.Staff.Name, appeal = p.Reason, p.FiledAt, p.Outcome, p.DecidedBy, p.DecidedAt, p.DecisionNote,
-                }).Take(500).ToListAsync(ct));
+                }).Take(500).ToListAsync(ct)).RequireAuthorization(Policies.Manager);
 
+        // Every hall's false positives: material for evaluating detectors, an admin's job.
         api.MapGet("/false-positives", async (DeskVisionDb db, string? format, DateOnly? from, DateOnly? to, CancellationToken ct) =>
         {
             var rows = await FalsePositivesAsync(db, from, to, ct);
             return format == "csv"
                 ? Results.File(Csv.Encode(FalsePositiveColumns, rows.Select(FalsePositiveCells)), Csv.ContentType, "false-positives.csv")
                 : Results.Ok(rows);
-        });
+        }).RequireAuthorization(Policies.Admin);
     }
 
     private static async Task<IResult> Answer(Func<Task<IResult>> act)

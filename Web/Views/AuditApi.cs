@@ -1,3 +1,4 @@
+using DeskVision.Web.Accounts;
 using DeskVision.Store;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,14 +10,14 @@ public static class AuditApi
     public static void MapAuditApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api");
-        api.MapGet("/audits", async (DeskVisionDb db, string? camera, int? limit, CancellationToken ct) =>
-            await db.Audits.AsNoTracking().Where(a => camera == null || a.Camera.Key == camera)
+        api.MapGet("/audits", async (CurrentUser user, DeskVisionDb db, string? camera, int? limit, CancellationToken ct) =>
+            await db.Audits.AsNoTracking().VisibleTo(user, db).Where(a => camera == null || a.Camera.Key == camera)
                 .OrderByDescending(a => a.TakenAt).Take(Math.Clamp(limit ?? 50, 1, 500))
                 .Select(a => new { a.Id, camera = a.Camera.Key, a.TakenAt, a.Status, a.FailureReason, a.Score, violations = a.Violations.Count })
                 .ToListAsync(ct));
-        api.MapGet("/audits/{id:long}", async (long id, DeskVisionDb db, CancellationToken ct) =>
+        api.MapGet("/audits/{id:long}", async (long id, CurrentUser user, DeskVisionDb db, CancellationToken ct) =>
         {
-            var a = await db.Audits.AsNoTracking().Include(x => x.Camera).ThenInclude(c => c.Window).Include(x => x.StandardVersion)
+            var a = await db.Audits.AsNoTracking().VisibleTo(user, db).Include(x => x.Camera).ThenInclude(c => c.Window).Include(x => x.StandardVersion)
                 .Include(x => x.Violations).ThenInclude(v => v.Clause).Include(x => x.Detections).AsSplitQuery()
                 .FirstOrDefaultAsync(x => x.Id == id, ct);
             if (a is null) return Results.NotFound();

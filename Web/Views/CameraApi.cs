@@ -1,3 +1,4 @@
+using DeskVision.Web.Accounts;
 using DeskVision.Store;
 using DeskVision.Web.Audits;
 using DeskVision.Web.Schedules;
@@ -18,10 +19,10 @@ public static class CameraApi
     public static void MapCameraApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/cameras");
-        api.MapGet("/", async (DeskVisionDb db, CancellationToken ct) =>
+        api.MapGet("/", async (CurrentUser user, DeskVisionDb db, CancellationToken ct) =>
         {
             var now = DateTimeOffset.UtcNow;
-            return await db.Cameras.AsNoTracking().OrderBy(c => c.Key).Select(c => new
+            return await db.Cameras.AsNoTracking().VisibleTo(user).OrderBy(c => c.Key).Select(c => new
             {
                 c.Key, window = c.Window.Name, site = c.Window.Site.Key,
                 status = c.OfflineSince == null ? "online" : "offline", c.OfflineSince, c.LastSnapshotAt, c.LastFailure, c.ConsecutiveFailures,
@@ -33,7 +34,7 @@ public static class CameraApi
             }).ToListAsync(ct);
         });
 
-        api.MapPut("/{key}/schedule", async (string key, ScheduleInput input, DeskVisionDb db, AuditScheduler scheduler, CancellationToken ct) =>
+        api.MapPut("/{key}/schedule", async (string key, ScheduleInput input, CurrentUser user, DeskVisionDb db, AuditScheduler scheduler, CancellationToken ct) =>
         {
             var camera = await db.Cameras.FirstOrDefaultAsync(c => c.Key == key, ct);
             if (camera is null) return Results.NotFound();
@@ -55,33 +56,37 @@ public static class CameraApi
             camera.SpotChecksPerDay = input.SpotChecksPerDay ?? camera.SpotChecksPerDay;
             camera.BurstSize = input.BurstSize ?? camera.BurstSize;
             camera.BurstIntervalSeconds = input.BurstIntervalSeconds ?? camera.BurstIntervalSeconds;
+            db.AuditLog.Add(new AuditLogEntry { At = DateTimeOffset.UtcNow, Actor = user.UserName, Action = "camera.schedule", Subject = key,
+                Details = System.Text.Json.JsonSerializer.Serialize(input) });
             await db.SaveChangesAsync(ct);
             await scheduler.ApplyAsync(key, ct);
             return Results.NoContent();
-        });
+        }).RequireAuthorization(Policies.Admin);
 
-        api.MapPut("/{key}/credentials", async (string key, CredentialsInput input, DeskVisionDb db, IDataProtectionProvider protection, CancellationToken ct) =>
+        api.MapPut("/{key}/credentials", async (string key, CredentialsInput input, CurrentUser user, DeskVisionDb db, IDataProtectionProvider protection, CancellationToken ct) =>
         {
             var camera = await db.Cameras.FirstOrDefaultAsync(c => c.Key == key, ct);
             if (camera is null) return Results.NotFound();
             camera.User = string.IsNullOrEmpty(input.User) ? null : input.User;
             camera.PasswordProtected = string.IsNullOrEmpty(input.Password) ? null
                 : protection.CreateProtector(CameraSources.PasswordPurpose).Protect(input.Password);
+            // Who changed them and when; never the values.
+            db.AuditLog.Add(new AuditLogEntry { At = DateTimeOffset.UtcNow, Actor = user.UserName, Action = "camera.credentials", Subject = key });
             await db.SaveChangesAsync(ct);
             return Results.NoContent();
-        });
+        }).RequireAuthorization(Policies.Admin);
 
-        api.MapPost("/{key}/audit-now", async (string key, DeskVisionDb db, AuditScheduler scheduler, CancellationToken ct) =>
+        api.MapPost("/{key}/audit-now", async (string key, CurrentUser user, DeskVisionDb db, AuditScheduler scheduler, CancellationToken ct) =>
         {
-            if (!await db.Cameras.AnyAsync(c => c.Key == key, ct)) return Results.NotFound();
+            if (!await db.Cameras.VisibleTo(user).AnyAsync(c => c.Key == key, ct)) return Results.NotFound();
             long planned = await scheduler.AuditNowAsync(key, ct);
             return Results.Accepted($"/api/audits?camera={key}", new { plannedAudit = planned });
         });
 
         // A manual spot check from a phone: the request body is the JPEG or PNG.
-        api.MapPost("/{key}/snapshots", async (string key, HttpRequest request, DeskVisionDb db, CameraAuditJob job, CancellationToken ct) =>
+        api.MapPost("/{key}/snapshots", async (string key, CurrentUser user, HttpRequest request, DeskVisionDb db, CameraAuditJob job, CancellationToken ct) =>
         {
-            if (!await db.Cameras.AnyAsync(c => c.Key == key, ct)) return Results.NotFound();
+            if (!await db.Cameras.VisibleTo(user).AnyAsync(c => c.Key == key, ct)) return Results.NotFound();
             if (request.ContentType is not ("image/jpeg" or "image/png"))
                 return Results.Problem($"send the image as image/jpeg or image/png, not '{request.ContentType}'", statusCode: StatusCodes.Status415UnsupportedMediaType);
             if (request.ContentLength > MaxUploadBytes)

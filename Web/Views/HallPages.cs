@@ -3,6 +3,7 @@ using System.Text;
 using DeskVision.Store;
 using DeskVision.Web.Audits;
 using Microsoft.EntityFrameworkCore;
+using DeskVision.Web.Accounts;
 using static DeskVision.Web.Views.Html;
 
 namespace DeskVision.Web.Views;
@@ -15,14 +16,14 @@ public static class HallPages
         app.MapGet("/", Overview);
         app.MapGet("/audits/{id:long}", AuditPage);
         app.MapGet("/audits/{id:long}/image", AuditImage);
-        app.MapGet("/cameras", CameraList);
+        app.MapGet("/cameras", CameraList).RequireAuthorization(Accounts.Policies.Manager);
         app.MapGet("/windows/{id:int}", WindowTimeline);
     }
 
-    private static async Task<IResult> CameraList(DeskVisionDb db, CancellationToken ct)
+    private static async Task<IResult> CameraList(Accounts.CurrentUser user, DeskVisionDb db, CancellationToken ct)
     {
         var now = DateTimeOffset.UtcNow;
-        var cameras = await db.Cameras.AsNoTracking().OrderBy(c => c.Key).Select(c => new
+        var cameras = await db.Cameras.AsNoTracking().VisibleTo(user).OrderBy(c => c.Key).Select(c => new
         {
             c.Key, c.Source, Window = c.Window.Name, WindowId = c.WindowId, c.OfflineSince, c.LastSnapshotAt, c.LastFailure, c.EveryMinutes, c.ScheduleEnabled,
             Next = db.PlannedAudits.Where(p => p.CameraId == c.Id && p.State == PlannedAuditStates.Planned && p.DueAt > now)
@@ -43,11 +44,11 @@ public static class HallPages
     }
 
     /// <summary>One window's audits over time: a score line and the list, newest first.</summary>
-    private static async Task<IResult> WindowTimeline(int id, DeskVisionDb db, CancellationToken ct)
+    private static async Task<IResult> WindowTimeline(int id, Accounts.CurrentUser user, DeskVisionDb db, CancellationToken ct)
     {
-        var window = await db.Windows.AsNoTracking().FirstOrDefaultAsync(w => w.Id == id, ct);
+        var window = await db.Windows.AsNoTracking().VisibleTo(user, db).FirstOrDefaultAsync(w => w.Id == id, ct);
         if (window is null) return Results.NotFound();
-        var audits = await db.Audits.AsNoTracking().Where(a => a.Camera.WindowId == id).OrderByDescending(a => a.TakenAt).Take(200)
+        var audits = await db.Audits.AsNoTracking().VisibleTo(user, db).Where(a => a.Camera.WindowId == id).OrderByDescending(a => a.TakenAt).Take(200)
             .Select(a => new { a.Id, a.TakenAt, a.Status, a.Score, a.FailureReason, Violations = a.Violations.Count }).ToListAsync(ct);
         var html = new StringBuilder($"<h1>{E(window.Name)} · 巡检记录 Audit timeline</h1>");
         var ok = audits.Where(a => a.Status == AuditStatuses.Ok).Reverse().ToList();
@@ -67,12 +68,12 @@ public static class HallPages
         return Page(window.Name, html.ToString());
     }
 
-    private static async Task<IResult> Overview(DeskVisionDb db, CancellationToken ct)
+    private static async Task<IResult> Overview(Accounts.CurrentUser user, DeskVisionDb db, CancellationToken ct)
     {
-        var windows = await db.Windows.AsNoTracking().Include(w => w.Site).Include(w => w.Cameras).OrderBy(w => w.Name).ToListAsync(ct);
-        var latest = await db.Audits.AsNoTracking()
+        var windows = await db.Windows.AsNoTracking().VisibleTo(user, db).Include(w => w.Site).Include(w => w.Cameras).OrderBy(w => w.Name).ToListAsync(ct);
+        var latest = await db.Audits.AsNoTracking().VisibleTo(user, db)
             .GroupBy(a => a.CameraId).Select(g => g.OrderByDescending(a => a.TakenAt).First()).ToListAsync(ct);
-        var recent = await db.Audits.AsNoTracking().Include(a => a.Camera).ThenInclude(c => c.Window)
+        var recent = await db.Audits.AsNoTracking().VisibleTo(user, db).Include(a => a.Camera).ThenInclude(c => c.Window)
             .OrderByDescending(a => a.TakenAt).Take(30)
             .Select(a => new { a.Id, a.TakenAt, a.Status, a.Score, a.FailureReason, Window = a.Camera.Window.Name, Violations = a.Violations.Count })
             .ToListAsync(ct);
@@ -102,9 +103,9 @@ public static class HallPages
         return Page("Hall overview", html.ToString());
     }
 
-    private static async Task<IResult> AuditPage(long id, DeskVisionDb db, CancellationToken ct)
+    private static async Task<IResult> AuditPage(long id, Accounts.CurrentUser user, DeskVisionDb db, CancellationToken ct)
     {
-        var a = await db.Audits.AsNoTracking().Include(x => x.Camera).ThenInclude(c => c.Window).Include(x => x.Camera).ThenInclude(c => c.Zones)
+        var a = await db.Audits.AsNoTracking().VisibleTo(user, db).Include(x => x.Camera).ThenInclude(c => c.Window).Include(x => x.Camera).ThenInclude(c => c.Zones)
             .Include(x => x.Detections).Include(x => x.Violations).ThenInclude(v => v.Clause).FirstOrDefaultAsync(x => x.Id == id, ct);
         if (a is null) return Results.NotFound();
         var html = new StringBuilder($"<h1>{E(a.Camera.Window.Name)} · audit {a.Id}</h1><p>{a.TakenAt:yyyy-MM-dd HH:mm:ss} UTC · model {E(a.ModelId)}</p>");
@@ -132,9 +133,9 @@ public static class HallPages
         return Page($"Audit {a.Id}", html.ToString());
     }
 
-    private static async Task<IResult> AuditImage(long id, DeskVisionDb db, EvidenceFolder evidence, CancellationToken ct)
+    private static async Task<IResult> AuditImage(long id, Accounts.CurrentUser user, DeskVisionDb db, EvidenceFolder evidence, CancellationToken ct)
     {
-        string? relative = await db.Audits.Where(a => a.Id == id).Select(a => a.SnapshotPath).FirstOrDefaultAsync(ct);
+        string? relative = await db.Audits.VisibleTo(user, db).Where(a => a.Id == id).Select(a => a.SnapshotPath).FirstOrDefaultAsync(ct);
         string? path = evidence.Resolve(relative);
         return path is null ? Results.NotFound() : Results.File(path, path.EndsWith(".png") ? "image/png" : "image/jpeg");
     }

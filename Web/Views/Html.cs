@@ -27,5 +27,12 @@ public static class Html
         </style></head><body><header><a href="/">DeskVision</a> · 窗口6S服务规范 巡检</header><main>{{body}}</main></body></html>
         """, "text/html; charset=utf-8");
 
+    /// <summary>The hidden anti-forgery field every POST form carries.</summary>
+    public static string AntiforgeryField(HttpContext http, Microsoft.AspNetCore.Antiforgery.IAntiforgery antiforgery)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(http);
+        return $"<input type=hidden name='{E(tokens.FormFieldName)}' value='{E(tokens.RequestToken)}'>";
+    }
+
     public static string ScoreClass(double score) => score >= 95 ? "ok" : score >= 85 ? "warn" : "bad";
 }

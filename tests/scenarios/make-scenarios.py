@@ -177,6 +177,26 @@ for i, k in wearing:
 for i, k in not_wearing:
     add("uniform", office(i), uniform_refs, norm(person_box(i, k)), True, "real: person in other clothes (labelled by eye)")
 
+# ---------------------------------------------------------------- seat absence, on all office frames
+# Every labelled chair is a seat zone (the chair box grown to where a seated person's box lies); it is occupied when a
+# labelled person has half their box in it, the same share rule the audit applies to detected people.
+def share_inside(box, zone):
+    ix = max(0, min(box[2], zone[2]) - max(box[0], zone[0])); iy = max(0, min(box[3], zone[3]) - max(box[1], zone[1]))
+    area = (box[2] - box[0]) * (box[3] - box[1])
+    return ix * iy / area if area > 0 else 0
+for i, f in enumerate(OFFICE):
+    boxes = []
+    for line in open(os.path.join(SHARED, "office", "labels-coco", f[:-4] + ".txt")):
+        c, cx, cy, w, h = line.split()
+        cx, cy, w, h = (float(v) * 640 for v in (cx, cy, w, h))
+        boxes.append((int(c), (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)))
+    for c, b in boxes:
+        if c != 56: continue
+        cx, cy, w, h = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2, b[2] - b[0], b[3] - b[1]
+        zone = (max(0, cx - 0.9 * w), max(0, cy - 1.2 * h), min(640, cx + 0.9 * w), min(640, cy + 0.8 * h))
+        occupied = any(share_inside(p, zone) >= 0.5 for k, p in boxes if k == 0)
+        add("seat", office(i), None, norm(zone), not occupied, "real: the labelled chair as a seat zone, occupied by a labelled person or not")
+
 with open(os.path.join(HERE, "scenarios.tsv"), "w", encoding="utf-8") as out:
     out.write("# check\timage\treference\tregion\tviolation\tsource  (made by make-scenarios.py; region: x1,y1,x2,y2 or a polygon x,y;x,y;... normalised)\n")
     for r in rows:

@@ -6,7 +6,8 @@ using OpenCvSharp;
 namespace DeskVision.Tests.Checks;
 
 /// <summary>Stored evidence never shows a face: every picture the evidence folder keeps is checked and blurred first.</summary>
-public sealed class PrivacyTests
+[Collection(DetectorCollection.Name)]
+public sealed class PrivacyTests(DetectorFixture detectors)
 {
     private static readonly FaceDetector Faces = new(Path.Combine(TestData.Root, "onnx-models", FaceDetector.ModelFileName));
 
@@ -17,12 +18,16 @@ public sealed class PrivacyTests
     public async Task Evidence_picture_keeps_no_face_the_face_detector_can_find(string photo)
     {
         byte[] original = File.ReadAllBytes(TestData.Coco(photo));
+        IReadOnlyList<Detection> found;
         using (var photoWithFaces = Cv2.ImDecode(original, ImreadModes.Color))
+        {
             Assert.NotEmpty(Faces.Detect(photoWithFaces, 0.5f));
+            found = detectors.Get("n").Detect(photoWithFaces);   // what the audit found, as the job passes it on
+        }
 
         using var folder = new TestData.TempFolder();
         var evidence = new EvidenceFolder(folder.Path, new FaceBlur(Faces));
-        string? stored = await evidence.SaveAsync(new Snapshot("cam-1", DateTimeOffset.UtcNow, original, photo), default);
+        string? stored = await evidence.SaveAsync(new Snapshot("cam-1", DateTimeOffset.UtcNow, original, photo), default, found);
 
         // Every face the detector finds, on the original or on the stored picture (a pixelated face can still look like
         // one), has lost its detail in the stored picture: no unblurred face is left.

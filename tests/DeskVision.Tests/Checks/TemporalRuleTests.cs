@@ -115,6 +115,13 @@ public sealed class TemporalRuleTests
     }
 
     [Fact]
+    public void Tie_worn_by_the_person_at_the_counter_is_not_an_item_on_the_desk()
+    {
+        var leaning = On("person", 0.9f, 300, 560, 700, 990);             // seated, leaning over the counter
+        Assert.Empty(Audit(Snap(leaning, On("tie", 0.8f, 480, 600, 520, 690))));
+    }
+
+    [Fact]
     public void Object_a_particular_clause_already_took_is_not_counted_again_as_not_allowed()
     {
         var found = Audit(Snap(StaffInSeat, PhoneOnCounter));

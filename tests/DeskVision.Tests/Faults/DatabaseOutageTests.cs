@@ -55,7 +55,8 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
         try
         {
             string up = await web.WaitForAsync("DeskVision is up: ", TimeSpan.FromSeconds(60));
-            using var http = new HttpClient { BaseAddress = new Uri(up.Split("up: ")[1].Split(' ')[0]) };
+            await SignedInClient.CreateAccountAsync(connection, "admin", Roles.Admin);
+            using var http = await SignedInClient.SignInAsync(new Uri(up.Split("up: ")[1].Split(' ')[0]), "admin");
             for (int i = 0; i < Cameras; i++) (await http.PostAsync($"/api/cameras/outage-{i}/audit-now", null)).EnsureSuccessStatusCode();
 
             await Task.Delay(TimeSpan.FromSeconds(4));

@@ -31,6 +31,18 @@ public sealed class Browser : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    /// <summary>A page signed in through the sign-in form, as a person would.</summary>
+    public async Task<IPage> SignedInPageAsync(Uri baseUrl, string user, string password = SignedInClient.Password, string locale = "zh-CN")
+    {
+        var page = await NewPageAsync(baseUrl, locale);
+        await page.GotoAsync("/login");
+        await page.FillAsync("input[name=userName]", user);
+        await page.FillAsync("input[name=password]", password);
+        await page.ClickAsync("button");
+        await page.WaitForURLAsync(url => !url.Contains("/login"));
+        return page;
+    }
+
     public static Task ShotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });
 

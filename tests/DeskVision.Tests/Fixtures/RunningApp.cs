@@ -14,7 +14,9 @@ public sealed class RunningApp : IAsyncLifetime
     public CameraSimulator Cameras { get; } = new();
     private readonly TestData.TempFolder _evidence = new();
     private DeskVisionProcess? _web;
+    /// <summary>Signed in as an admin: sees and may do everything.</summary>
     public HttpClient Http { get; private set; } = null!;
+    public Uri BaseUrl { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -26,9 +28,12 @@ public sealed class RunningApp : IAsyncLifetime
             ["DESKVISION_MODEL"] = "n",
             ["DESKVISION_SITE"] = Path.Combine(_evidence.Path, "no-site"),
             ["DESKVISION_EVIDENCE"] = _evidence.Path,
+            ["DESKVISION_SIGNINS_PER_MINUTE"] = "1000", // many test clients sign in from 127.0.0.1 within a minute
         }, "serve", "--urls", "http://127.0.0.1:0");
         string up = await _web.WaitForAsync("DeskVision is up: ", TimeSpan.FromSeconds(60));
-        Http = new HttpClient { BaseAddress = new Uri(up.Split("up: ")[1].Split(' ')[0]) };
+        BaseUrl = new Uri(up.Split("up: ")[1].Split(' ')[0]);
+        await SignedInClient.CreateAccountAsync(Database.ConnectionString, "admin", Store.Roles.Admin);
+        Http = await SignedInClient.SignInAsync(BaseUrl, "admin");
     }
 
     /// <summary>Adds a camera with one whole-image seat zone, served by the simulator in the given mode; returns its key.</summary>

@@ -18,7 +18,7 @@ public sealed class HallPagesTests : IClassFixture<Browser>
     }
 
     [Fact]
-    public async Task Manager_opens_an_audit_from_the_hall_overview_and_sees_the_evidence_drawn()
+    public async Task Admin_opens_an_audit_from_the_hall_overview_and_sees_the_evidence_drawn()
     {
         string camera = await app.AddCameraAsync(CameraMode.Live);
         var upload = new ByteArrayContent(File.ReadAllBytes(TestData.Coco("000000000387.jpg")));
@@ -30,7 +30,7 @@ public sealed class HallPagesTests : IClassFixture<Browser>
         var labels = stored.GetProperty("detections").EnumerateArray().Select(d => d.GetProperty("label").GetString()!).Distinct().ToList();
         Assert.NotEmpty(labels);
 
-        var page = await _browser.NewPageAsync(app.Http.BaseAddress!);
+        var page = await _browser.SignedInPageAsync(app.BaseUrl, "admin");
         await page.GotoAsync("/");
         await Browser.ShotAsync(page, "hall-overview");
         await page.Locator($"h3 a:text('{camera}')").ClickAsync();

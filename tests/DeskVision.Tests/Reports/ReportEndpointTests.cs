@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using DeskVision.Store;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -95,28 +97,48 @@ public sealed class ReportEndpointTests(RunningApp app)
         var month = await SeedAsync(app.Database, overturn: false);
         var violation = await month.Hall.ViolationAsync(month.UnattendedAt3On0302, Unattended);
 
-        string own = await app.Http.GetStringAsync($"/staff/{month.Wang}?month=2026-03");
+        int siteId;
+        await using (var db = app.Database.NewContext()) siteId = await db.Staff.Where(x => x.Id == month.Wang).Select(x => x.SiteId).SingleAsync();
+        string suffix = Guid.NewGuid().ToString("N")[..6];
+        await SignedInClient.CreateAccountAsync(app.Database.ConnectionString, $"wang-{suffix}", Roles.Staff, month.Wang);
+        await SignedInClient.CreateAccountAsync(app.Database.ConnectionString, $"chen-{suffix}", Roles.Manager, null, siteId);
+        using var wang = await SignedInClient.SignInAsync(app.BaseUrl, $"wang-{suffix}");
+        using var chen = await SignedInClient.SignInAsync(app.BaseUrl, $"chen-{suffix}");
+
+        string own = await wang.GetStringAsync($"/staff/{month.Wang}?month=2026-03");
         Assert.Contains("不擅离岗位", own);
         Assert.Contains($"name=violation value='{violation.Id}'", own);
 
-        var sent = await app.Http.PostAsync($"/staff/{month.Wang}/appeals", new FormUrlEncodedContent(new Dictionary<string, string>
+        // A form posted without the page's anti-forgery token (a forged cross-site post) is refused.
+        var forged = await wang.PostAsync($"/staff/{month.Wang}/appeals", new FormUrlEncodedContent(new Dictionary<string, string>
         {
+            ["violation"] = violation.Id.ToString(), ["month"] = "2026-03", ["reason"] = "forged",
+        }));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+
+        var sent = await wang.PostAsync($"/staff/{month.Wang}/appeals", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = SignedInClient.FormToken(own),
             ["violation"] = violation.Id.ToString(), ["month"] = "2026-03", ["reason"] = "在窗口接待群众，被屏风挡住",
         }));
         string after = await sent.Content.ReadAsStringAsync();   // redirected back to the page
         Assert.Contains("申诉已提交", after);
         Assert.Contains("在窗口接待群众，被屏风挡住", after);
 
-        string queue = await app.Http.GetStringAsync("/appeals");
-        long appeal = (await app.Http.GetFromJsonAsync<JsonElement>("/api/appeals?state=pending")).EnumerateArray()
+        // Staff may not see the queue; their manager decides, and the decision carries the manager's name.
+        Assert.Equal(HttpStatusCode.Forbidden, (await wang.GetAsync("/api/appeals")).StatusCode);
+        string queue = await chen.GetStringAsync("/appeals");
+        long appeal = (await chen.GetFromJsonAsync<JsonElement>("/api/appeals?state=pending")).EnumerateArray()
             .Single(p => p.GetProperty("violation").GetInt64() == violation.Id).GetProperty("id").GetInt64();
         Assert.Contains($"action='/appeals/{appeal}/decision'", queue);
-        var decided = await app.Http.PostAsync($"/appeals/{appeal}/decision", new FormUrlEncodedContent(new Dictionary<string, string>
+        var decided = await chen.PostAsync($"/appeals/{appeal}/decision", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["outcome"] = "overturned", ["by"] = "陈主任", ["note"] = "监控显示在岗",
+            ["__RequestVerificationToken"] = SignedInClient.FormToken(queue), ["outcome"] = "overturned", ["note"] = "监控显示在岗",
         }));
         Assert.Contains($"Appeal {appeal} overturned", await decided.Content.ReadAsStringAsync());
-        Assert.Contains("overturned", await app.Http.GetStringAsync($"/staff/{month.Wang}?month=2026-03"));
+        await using (var db = app.Database.NewContext())
+            Assert.Contains(await db.AuditLog.Where(e => e.Subject == $"appeal {appeal}").ToListAsync(), e => e.Actor == $"chen-{suffix}" && e.Action == "appeal.overturned");
+        Assert.Contains("overturned", await wang.GetStringAsync($"/staff/{month.Wang}?month=2026-03"));
     }
 
     [Fact]

@@ -72,7 +72,8 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
             await workerA.WaitForAsync("is running Hangfire jobs", TimeSpan.FromSeconds(60));
             await workerB.WaitForAsync("is running Hangfire jobs", TimeSpan.FromSeconds(60));
 
-            using var http = new HttpClient { BaseAddress = baseUrl };
+            await SignedInClient.CreateAccountAsync(_database.ConnectionString, "admin", Roles.Admin);
+            using var http = await SignedInClient.SignInAsync(baseUrl, "admin");
             for (int i = 0; i < Cameras; i++)
                 (await http.PostAsync($"/api/cameras/cam-{i:00}/audit-now", null)).EnsureSuccessStatusCode();
 

@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text;
+using DeskVision.Store;
+using DeskVision.Web.Accounts;
+using DeskVision.Web.Resources;
+using Microsoft.AspNetCore.Antiforgery;
+using static DeskVision.Web.Views.Html;
+
+namespace DeskVision.Web.Insights;
+
+/// <summary>What the manager and staff pages share: their links bar, the site/month selector, colour scales, form tokens.</summary>
+public static class PageParts
+{
+    public static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    /// <summary>The small style these pages add to the frame's (inline: the security policy allows inline styles only).</summary>
+    public const string Style = """
+        <style>
+        .dv-bar{display:flex;gap:1rem;flex-wrap:wrap;align-items:center;margin:.2rem 0 1rem}.dv-bar .lang{margin-left:auto}
+        .dv-form{display:flex;gap:.6rem;flex-wrap:wrap;align-items:end;background:#fff;padding:.6rem;border-radius:6px;margin-bottom:1rem}
+        .dv-form label{display:flex;flex-direction:column;font-size:.85em;color:#444}
+        table.heat{width:auto}table.heat td,table.heat th{padding:0;text-align:center;border:1px solid #fff;min-width:2.1rem}
+        table.heat th{font-weight:500;font-size:.8em;padding:.2rem .3rem}table.heat th.row{text-align:left;white-space:nowrap;padding-right:.6rem}
+        table.heat td a{display:block;padding:.35rem .2rem;color:inherit;text-decoration:none;font-size:.85em}
+        .legend{display:flex;gap:2px;align-items:center;font-size:.8em;margin:.4rem 0}.legend span{display:inline-block;width:1.6rem;height:.9rem}
+        .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:1rem;margin-bottom:1rem}
+        .card{background:#fff;border-radius:6px;padding:.8rem;box-shadow:0 1px 2px #0002}
+        .flash{background:#fff8e1;border-left:4px solid #f9a825;padding:.5rem .8rem}
+        .error{background:#ffebee;border-left:4px solid #c62828;padding:.5rem .8rem;color:#b71c1c}
+        .zh{font-family:"Noto Sans CJK SC",system-ui,sans-serif}
+        button{cursor:pointer}
+        </style>
+        """;
+
+    /// <summary>The links bar: the pages this user may open, and the switch to the other language.</summary>
+    public static string Bar(Text t, HttpRequest request, CurrentUser user)
+    {
+        var h = new StringBuilder("<nav class=dv-bar>");
+        if (!user.IsStaff)
+        {
+            h.Append($"<a href='/'>{E(t["Nav.Overview"])}</a><a href='/heatmaps'>{E(t["Nav.Heatmaps"])}</a><a href='/trends'>{E(t["Nav.Trends"])}</a>");
+            h.Append($"<a href='/reports/monthly'>{E(t["Nav.Monthly"])}</a><a href='/cameras'>{E(t["Nav.Cameras"])}</a>");
+        }
+        if (user.StaffId is not null) h.Append($"<a href='/me'>{E(t["Nav.MyDesk"])}</a>");
+        h.Append($"<span class=muted>{E(user.DisplayName)}</span>");
+        h.Append($"<a class=lang href='{E(t.SwitchLink(request))}'>{E(t["Nav.OtherLanguage"])}</a></nav>");
+        return h.ToString();
+    }
+
+    /// <summary>A GET form choosing the site (of those the user may see) and the month; other values are kept as hidden fields.</summary>
+    public static string SiteMonthForm(Text t, string action, IReadOnlyList<Site> sites, Site current, string month, params (string Name, string? Value)[] keep)
+    {
+        var h = new StringBuilder($"<form class=dv-form method=get action='{E(action)}'><label>{E(t["Form.Site"])}<select name=site>");
+        foreach (var s in sites)
+            h.Append($"<option value='{E(s.Key)}'{(s.Id == current.Id ? " selected" : "")}>{E(s.Name)}</option>");
+        h.Append($"</select></label><label>{E(t["Form.Month"])}<input type=month name=month value='{E(month)}'></label>");
+        foreach (var (name, value) in keep)
+            if (value is not null) h.Append($"<input type=hidden name='{E(name)}' value='{E(value)}'>");
+        return h.Append($"<button>{E(t["Form.Show"])}</button></form>").ToString();
+    }
+
+    // ColorBrewer YlOrRd (9 classes): more violations, hotter.
+    private static readonly string[] Hot = ["#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#bd0026", "#800026"];
+    // ColorBrewer RdYlGn (9 classes): low scores red, full marks green.
+    private static readonly string[] Score = ["#d73027", "#f46d43", "#fdae61", "#fee08b", "#ffffbf", "#d9ef8b", "#a6d96a", "#66bd63", "#1a9850"];
+
+    /// <summary>Colour of a count on a 0..max scale (0 is near white).</summary>
+    public static string HotColour(double value, double max) =>
+        value <= 0 || max <= 0 ? "#f7f7f7" : Hot[Math.Clamp((int)Math.Ceiling(value / max * Hot.Length) - 1, 0, Hot.Length - 1)];
+
+    /// <summary>Colour of an average score: 100 green, 80 and below red.</summary>
+    public static string ScoreColour(double score) => Score[Math.Clamp((int)Math.Floor((score - 80) / 20 * (Score.Length - 1)), 0, Score.Length - 1)];
+
+    /// <summary>Black or white text, whichever reads on the background.</summary>
+    public static string Ink(string background) => background is "#e31a1c" or "#bd0026" or "#800026" or "#d73027" or "#1a9850" ? "#fff" : "#222";
+
+    public static string HotLegend(Text t, int max) =>
+        $"<div class=legend>{E(t["Legend.Fewer"])} {string.Concat(Hot.Select(c => $"<span style='background:{c}'></span>"))} {E(t["Legend.More"])} (max {max})</div>";
+
+    public static string ScoreLegend(Text t) =>
+        $"<div class=legend>≤80 {string.Concat(Score.Select(c => $"<span style='background:{c}'></span>"))} 100</div>";
+
+    /// <summary>The hidden anti-forgery field every POST form carries.</summary>
+    public static string Token(IAntiforgery antiforgery, HttpContext context)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(context);
+        return $"<input type=hidden name='{E(tokens.FormFieldName)}' value='{E(tokens.RequestToken)}'>";
+    }
+
+    /// <summary>Whether a POST carries a valid anti-forgery token (form field or <c>RequestVerificationToken</c> header).</summary>
+    public static async Task<bool> ValidTokenAsync(IAntiforgery antiforgery, HttpContext context)
+    {
+        try { await antiforgery.ValidateRequestAsync(context); return true; }
+        catch (AntiforgeryValidationException) { return false; }
+    }
+
+    /// <summary>Answer for a POST without a valid token: the page was stale or forged.</summary>
+    public static IResult BadToken(Text t) => Results.Content($"<!doctype html><meta charset=utf-8><p>{E(t["Common.BadToken"])}</p>", "text/html; charset=utf-8", statusCode: 400);
+
+    /// <summary>The page frame with this module's style and links bar.</summary>
+    public static IResult Page(string title, Text t, HttpRequest request, CurrentUser user, string body) =>
+        Views.Html.Page(title, Style + Bar(t, request, user) + body);
+
+    public static string N(double value, string format = "0.#") => value.ToString(format, Inv);
+}
