@@ -28,7 +28,7 @@ public static class SignInPages
             await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, CurrentUser.Of(user).ToPrincipal(CookieAuthenticationDefaults.AuthenticationScheme));
             log.LogInformation("Signed in: {UserName} ({Role})", user.UserName, user.Role);
             // Only local paths: an open redirect would let a phishing link bounce through the sign-in.
-            string target = returnUrl is { } r && r.StartsWith('/') && !r.StartsWith("//", StringComparison.Ordinal) ? r : user.Role == Roles.Staff ? $"/staff/{user.StaffId}" : "/";
+            string target = returnUrl is { } r && r.StartsWith('/') && !r.StartsWith("//", StringComparison.Ordinal) ? r : user.StaffId is int own ? $"/staff/{own}" : "/";
             return Results.Redirect(target);
         }).RequireRateLimiting(Accounts.LoginLimiter);
         app.MapPost("/logout", async (HttpContext http) =>

@@ -23,8 +23,8 @@ public sealed class SignInTests(RunningApp app)
     public async Task Passwords_are_stored_as_salted_hashes()
     {
         string a = $"hash-a-{Guid.NewGuid():N}"[..14], b = $"hash-b-{Guid.NewGuid():N}"[..14];
-        await SignedInClient.CreateAccountAsync(app.Database.ConnectionString, a, Roles.Staff);
-        await SignedInClient.CreateAccountAsync(app.Database.ConnectionString, b, Roles.Staff);
+        await SignedInClient.CreateAccountAsync(app.Database.ConnectionString, a, Roles.Manager);
+        await SignedInClient.CreateAccountAsync(app.Database.ConnectionString, b, Roles.Manager);
         await using var db = app.Database.NewContext();
         var hashes = await db.Users.Where(u => u.UserName == a || u.UserName == b).Select(u => u.PasswordHash).ToListAsync();
         Assert.All(hashes, h => Assert.DoesNotContain(SignedInClient.Password, h));
