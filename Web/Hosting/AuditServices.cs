@@ -25,6 +25,7 @@ public static class AuditServices
         services.AddSingleton(new EvidenceFolder(AppSettings.EvidenceRoot));
         services.AddScoped<AuditWriter>();
         services.AddScoped<CameraAuditJob>();
+        services.AddScoped<EvidenceRetention>();
         services.AddScoped<Schedules.AuditScheduler>();
         services.AddSingleton<CameraSources>();
         services.AddSingleton(TimeProvider.System);

@@ -37,6 +37,11 @@ public static class Hosts
         app.UseAuthorization();
         app.UseAntiforgery();
 
+        // Once a night: evidence pictures past the retention period go (DESKVISION_RETENTION_DAYS, default 90).
+        var keep = Audits.EvidenceRetention.Period(builder.Configuration);
+        app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<Audits.EvidenceRetention>("evidence-retention",
+            r => r.PurgeAsync(keep, CancellationToken.None), "30 2 * * *");
+
         app.MapSignInPages();
         // Every page and API endpoint needs a signed-in user; each narrows what it shows with the Visibility filters,
         // and the ones for managers or admins say so where they are mapped.
