@@ -7,13 +7,14 @@ public sealed record SignMatch(Box Box, double Score);
 
 /// <summary>
 /// Finds the window's "暂停服务" (service paused) sign by comparing with a picture of it taken from this camera.
-/// Two matchers, the better one wins: normalised cross-correlation of the colour picture over a few scales (the sign stands
+/// Two matchers, the better one wins: normalised cross-correlation of the colour picture over a few scales and turns (the sign stands
 /// at about the same place and size, so this is robust even when the sign is small), and ORB features with a RANSAC
 /// homography (survives the sign being turned or tilted, when it is large enough to have features).
 /// </summary>
 public sealed class PauseSignFinder : IDisposable
 {
     private static readonly double[] Scales = [0.7, 0.8, 0.9, 1.0, 1.12, 1.25, 1.4];
+    private static readonly double[] Angles = [-4, 0, 4];
     private readonly Mat _sign, _signColour;
     private readonly ORB _orb = ORB.Create(500);
     private readonly KeyPoint[] _signPoints;
@@ -51,11 +52,18 @@ public sealed class PauseSignFinder : IDisposable
         Cv2.Resize(colour, area, new Size(Math.Max(1, (int)(colour.Width * work)), Math.Max(1, (int)(colour.Height * work))), 0, 0, InterpolationFlags.Area);
         SignMatch? best = null;
         foreach (double s in Scales)
+        foreach (double angle in Angles)
         {
             int w = (int)Math.Round(_sign.Width * s * work), h = (int)Math.Round(_sign.Height * s * work);
             if (w < 8 || h < 8 || w > area.Width || h > area.Height) continue;
             using var template = new Mat();
             Cv2.Resize(_signColour, template, new Size(w, h), 0, 0, InterpolationFlags.Area);
+            if (angle != 0)
+            {
+                // A sign put down a little askew: the template turned about its centre, corners filled from its edge.
+                using var turn = Cv2.GetRotationMatrix2D(new Point2f(w / 2f, h / 2f), angle, 1);
+                Cv2.WarpAffine(template, template, turn, template.Size(), InterpolationFlags.Linear, BorderTypes.Replicate);
+            }
             using var result = new Mat();
             Cv2.MatchTemplate(area, template, result, TemplateMatchModes.CCoeffNormed);
             Cv2.MinMaxLoc(result, out _, out double score, out _, out Point at);

@@ -50,6 +50,10 @@ public sealed class AuditWriter(DeskVisionDb db)
         return existing.Value;
     }
 
+    /// <summary>The audit log's record of a zone edit in the app: its action, and its subject for a camera.</summary>
+    public const string ZonesEditedAction = "camera.zones";
+    public static string CameraSubject(string cameraKey) => $"camera:{cameraKey}";
+
     /// <summary>Creates or updates the site, window, camera and zones a camera file describes; returns the camera id.</summary>
     public async Task<int> EnsureCameraAsync(CameraLayout layout, CancellationToken ct)
     {
@@ -64,8 +68,11 @@ public sealed class AuditWriter(DeskVisionDb db)
         }
         camera.ZoneShare = layout.ZoneShare;
         camera.Source = layout.Source;
-        db.CameraZones.RemoveRange(camera.Zones.Where(z => layout.Zones.All(l => l.Name != z.Name)));
-        foreach (var zone in layout.Zones)
+        // Zones edited in the app's zone editor (it logs every edit) win over the camera file's from then on.
+        string subject = CameraSubject(layout.CameraKey);
+        bool editedInApp = camera.Id != 0 && await db.AuditLog.AnyAsync(e => e.Subject == subject && e.Action == ZonesEditedAction, ct);
+        if (!editedInApp) db.CameraZones.RemoveRange(camera.Zones.Where(z => layout.Zones.All(l => l.Name != z.Name)));
+        foreach (var zone in editedInApp ? [] : layout.Zones)
         {
             var row = camera.Zones.FirstOrDefault(z => z.Name == zone.Name);
             if (row is null) camera.Zones.Add(row = new CameraZone { Name = zone.Name, Kind = zone.Kind.Name(), Polygon = [] });

@@ -18,9 +18,9 @@ RULES = {
     "behaviour.no-eating": ([dict(when="object-in-zone", labels=FOOD, zones=["desk", "seat"], min_confidence=0.35, points=3)], 6),
     # Over time: `consecutive` snapshots in a row of one burst; the "暂停服务" sign on the counter excuses an empty seat.
     "presence.unattended-window": ([dict(when="absent-from-zone", labels=["person"], zones=["seat"], min_confidence=0.35, consecutive=3,
-                                         excused_by=dict(labels=["pause-sign"], zones=["desk"], min_confidence=0.5), points=5)], 5),
+                                         excused_by=dict(labels=["pause-sign"], zones=["desk"], min_confidence=0.6), points=5)], 5),
     "presence.away-sign": ([dict(when="absent-from-zone", labels=["person"], zones=["seat"], min_confidence=0.35,
-                                 excused_by=dict(labels=["pause-sign"], zones=["desk"], min_confidence=0.5), points=2)], 2),
+                                 excused_by=dict(labels=["pause-sign"], zones=["desk"], min_confidence=0.6), points=2)], 2),
     "behaviour.lying-on-desk": ([dict(when="below-desk-line", labels=["person"], zones=["seat"], min_confidence=0.35, consecutive=2, points=3)], 3),
     "behaviour.no-chatting-cross-post": ([dict(when="crowd-in-zone", labels=["person"], zones=["seat"], min_confidence=0.35, min_count=2,
                                                consecutive=3, points=3)], 3),

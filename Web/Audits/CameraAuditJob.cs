@@ -83,6 +83,7 @@ public sealed class CameraAuditJob(DeskVisionDb db, AuditPipeline pipeline, Audi
         else MarkFailure(camera, now, result.FailureReason!);
         string? saved = snapshot.Image.Length > 0 ? await evidence.SaveAsync(snapshot, ct, result.Detections) : null;
         long id = await writer.SaveAsync(result, camera.Id, standardId, snapshot.Source, saved, runKey, ct, plannedId);
+        await Notifications.NotificationScan.AfterAuditAsync(db, id, ct); // a major violation at a site with a webhook: notify now
         log.LogInformation("Camera {Camera}: audit {AuditId} {Status} score {Score} with {Violations} violation(s)",
             camera.Key, id, result.Status, result.Score, result.Violations.Count);
         return id;

@@ -132,6 +132,9 @@ public static class BenchCommand
         Console.WriteLine($"  detect_ms   {Stats.Of(detectMs)}   ObjectDetector.Detect on the decoded photo");
         Console.WriteLine($"  store_ms    {Stats.Of(storeMs)}   the store alone (new DbContext, AuditWriter.SaveAsync)");
         Console.WriteLine($"opencv_dnn_ms {opencvStats}   CvDnn.ReadNetFromOnnx, same input tensors (top score differs from ONNX Runtime by at most {F(opencvTopScoreGap, "0.0000")})");
+        // On a shared machine medians move with the other work; the fastest runs are the least disturbed ones.
+        Console.WriteLine($"least disturbed (ratio of the minimums): pipeline/raw {F(pipelineStats.Min / rawStats.Min, "0.00")}, " +
+            $"opencv_dnn/raw {F(opencvStats.Min / rawStats.Min, "0.00")}");
         Console.WriteLine($"audits_per_min {F(auditsPerMin, "0")}   {ConcurrentCameras} loops sharing one detector, {cameras.Count} cameras queued, audits {MemoryBaselineAudits}..{audits} ({statuses})");
         Console.WriteLine($"store_per_s   {F(storePerSecond, "0")}   {storeWrites} audits with {F(violationsPerAudit, "0.0")} violations each, one writer");
         Console.WriteLine($"rss_mb        after {MemoryBaselineAudits} audits: {memory100}; after {audits}: {memoryN}");

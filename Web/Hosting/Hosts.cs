@@ -50,6 +50,7 @@ public static class Hosts
         signedIn.MapAuditApi();
         signedIn.MapGroup("").RequireAuthorization(Policies.Manager).MapCameraApi();
         DeskVision.Web.Reports.ReportPages.MapReports(signedIn);
+        DeskVision.Web.Insights.ManagerAndStaffPages.MapManagerAndStaffPages(app); // heatmaps, trends, review, zones, my desk, webhooks: own policies
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new AdminOnlyDashboard()] });
         app.Lifetime.ApplicationStarted.Register(() =>
             Console.WriteLine($"DeskVision is up: {string.Join(", ", app.Urls)}  (Hangfire dashboard: /hangfire; Ctrl-C stops)"));

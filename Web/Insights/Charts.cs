@@ -18,7 +18,7 @@ public static class Charts
     /// <summary>One line per series over the x labels; missing values are passed over (the line joins the points either side). The y axis spans the values, at most 0..100.</summary>
     public static string Lines(string id, IReadOnlyList<string> x, IReadOnlyList<Line> lines, double yFloor = 0, double yCeiling = 100, string? yLabel = null)
     {
-        const double W = 900, H = 300, Left = 44, Right = 12, Top = 12, Bottom = 34;
+        const double W = 900, H = 300, Left = 44, Right = 30, Top = 24, Bottom = 34;
         var values = lines.SelectMany(l => l.Values).OfType<double>().ToList();
         double min = values.Count == 0 ? yFloor : Math.Max(yFloor, Math.Floor(Math.Min(values.Min(), yCeiling - 10) / 5) * 5);
         double max = yCeiling;
@@ -32,7 +32,7 @@ public static class Charts
         int every = Math.Max(1, (int)Math.Ceiling(x.Count / 13.0));
         for (int i = 0; i < x.Count; i += every)
             s.Append($"<text x='{PageParts.N(X(i), "0.#")}' y='{H - 12}' font-size='11' text-anchor='middle' fill='#666'>{E(x[i])}</text>");
-        if (yLabel is not null) s.Append($"<text x='4' y='10' font-size='11' fill='#666'>{E(yLabel)}</text>");
+        if (yLabel is not null) s.Append($"<text x='{Left}' y='12' font-size='11' fill='#666'>{E(yLabel)}</text>");
         for (int l = 0; l < lines.Count; l++)
         {
             var line = lines[l];

@@ -56,7 +56,7 @@ public static class ReviewPages
         h.Append(next is long n ? $"<a id=next href='/review/{n}{keep}'>{E(t["Review.Next"])}</a>" : $"<span class=muted>{E(t["Review.Next"])}</span>");
         h.Append(onlyViolations ? $"<a href='/review/{a.Id}'>{E(t["Review.AllAudits"])}</a>" : $"<a href='/review/{a.Id}?only=violations'>{E(t["Review.OnlyViolations"])}</a>");
         h.Append($"<a href='/windows/{a.Camera.WindowId}'>{E(t["Review.Timeline"])}</a></p>");
-        h.Append($"<p>{E(Local(a.TakenAt))} ({E(t["Heat.LocalTime"])}) · {E(t["Review.Camera"])} {E(a.Camera.Key)} · {E(t["Review.Model"])} {E(a.ModelId)}</p>");
+        h.Append($"<p>{E(Local(a.TakenAt))} ({E(t["Review.Local"])}) · {E(t["Review.Camera"])} {E(a.Camera.Key)} · {E(t["Review.Model"])} {E(a.ModelId)}</p>");
         if (a.Status == AuditStatuses.Ok)
             h.Append($"<div class='score {ScoreClass(counted)}'>{PageParts.N(counted)} / 100</div>" +
                      (counted != a.Score ? $"<p class=muted>{E(t.F("Review.ScoredAs", PageParts.N(a.Score)))}</p>" : ""));

@@ -62,7 +62,7 @@ public static class HallPages
         html.Append("<table><tr><th>time (UTC)</th><th>status</th><th>score</th><th>violations</th></tr>");
         foreach (var a in audits)
             html.Append($"<tr><td><a href='/audits/{a.Id}'>{a.TakenAt:yyyy-MM-dd HH:mm:ss}</a></td>" +
-                        (a.Status == AuditStatuses.Failed ? $"<td class=failed>failed: {E(a.FailureReason)}</td><td></td>" : $"<td>ok</td><td>{a.Score:0.#}</td>") +
+                        (a.Status != AuditStatuses.Ok ? $"<td class=failed>{E(a.Status)}: {E(a.FailureReason)}</td><td></td>" : $"<td>ok</td><td>{a.Score:0.#}</td>") +
                         $"<td>{a.Violations}</td></tr>");
         html.Append("</table>");
         return Page(window.Name, html.ToString());
@@ -88,8 +88,8 @@ public static class HallPages
                     ? $"<p class=failed>camera {E(c.Key)} offline since {since:MM-dd HH:mm} UTC: {E(c.LastFailure)}</p>"
                     : $"<p class=muted>camera {E(c.Key)} online · last snapshot {c.LastSnapshotAt:HH:mm:ss} UTC</p>");
             if (last is null) html.Append("<p class=muted>No audit yet 暂无巡检</p>");
-            else if (last.Status == AuditStatuses.Failed)
-                html.Append($"<p class=failed>Last audit failed: {E(last.FailureReason)}</p>");
+            else if (last.Status != AuditStatuses.Ok)
+                html.Append($"<p class=failed>Last audit {E(last.Status)}: {E(last.FailureReason)}</p>");
             else
                 html.Append($"<div class='score {ScoreClass(last.Score)}'>{last.Score:0.#}</div><a href='/audits/{last.Id}'><img src='/audits/{last.Id}/image' width=240 alt='latest snapshot'></a>");
             html.Append("</div>");
@@ -97,7 +97,7 @@ public static class HallPages
         html.Append("</div><h2>最近巡检 · Recent audits</h2><table><tr><th>time (UTC)</th><th>window</th><th>status</th><th>score</th><th>violations</th></tr>");
         foreach (var a in recent)
             html.Append($"<tr><td><a href='/audits/{a.Id}'>{a.TakenAt:yyyy-MM-dd HH:mm:ss}</a></td><td>{E(a.Window)}</td>" +
-                        (a.Status == AuditStatuses.Failed ? $"<td class=failed>failed: {E(a.FailureReason)}</td><td></td>" : $"<td>ok</td><td>{a.Score:0.#}</td>") +
+                        (a.Status != AuditStatuses.Ok ? $"<td class=failed>{E(a.Status)}: {E(a.FailureReason)}</td><td></td>" : $"<td>ok</td><td>{a.Score:0.#}</td>") +
                         $"<td>{a.Violations}</td></tr>");
         html.Append("</table><p class=muted>Deduction points are local defaults of this site's standard file; the seed documents set no point values.</p>");
         return Page("Hall overview", html.ToString());
@@ -111,6 +111,8 @@ public static class HallPages
         var html = new StringBuilder($"<h1>{E(a.Camera.Window.Name)} · audit {a.Id}</h1><p>{a.TakenAt:yyyy-MM-dd HH:mm:ss} UTC · model {E(a.ModelId)}</p>");
         if (a.Status == AuditStatuses.Failed)
             html.Append($"<p class=failed>This audit could not run: {E(a.FailureReason)}</p>");
+        else if (a.Status == AuditStatuses.Unreliable)
+            html.Append($"<p class=failed>Not scored, the picture cannot be judged: {E(a.FailureReason)}</p>");
         else
             html.Append($"<div class='score {ScoreClass(a.Score)}'>{a.Score:0.#} / 100</div>");
         if (a.ImageWidth > 0 && a.SnapshotPath is not null)

@@ -35,6 +35,7 @@ public sealed class ScenarioTests(DetectorFixture detectors)
     [InlineData("chair", 14, 1.0, 0.81)]
     [InlineData("desk", 15, 1.0, 0.81)]
     [InlineData("uniform", 29, 0.70, 0.94)]
+    [InlineData("seat", 258, 0.75, 0.98)]   // empty seat on one frame of overhead office CCTV, people found by yolov8n
     public void Reference_check_keeps_its_measured_precision_and_recall_on_the_scenario_set(string check, int cases, double precision, double recall)
     {
         var s = Measured()[check];
@@ -44,11 +45,11 @@ public sealed class ScenarioTests(DetectorFixture detectors)
     }
 
     [Fact]
-    public void Pause_sign_is_found_on_most_composed_counters_and_rarely_where_there_is_none()
+    public void Pause_sign_is_found_on_the_composed_counters_and_not_where_there_is_none_or_another_card()
     {
-        // Measured P 0.750 (9 of 12), R 0.692 (9 of 13); one case of slack either way because the feature matcher's RANSAC is random.
+        // Measured P 1.000 (13 of 13), R 1.000 (13 of 13); one case of slack because the feature matcher's RANSAC is random.
         var s = Measured()["sign"];
         Assert.Equal(31, s.Cases);
-        Assert.True(s.FalsePositives <= 4 && s.TruePositives >= 8, $"TP {s.TruePositives} FP {s.FalsePositives} FN {s.FalseNegatives} TN {s.TrueNegatives}");
+        Assert.True(s.FalsePositives <= 1 && s.TruePositives >= 12, $"TP {s.TruePositives} FP {s.FalsePositives} FN {s.FalseNegatives} TN {s.TrueNegatives}");
     }
 }

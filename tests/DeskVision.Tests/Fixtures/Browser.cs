@@ -38,7 +38,7 @@ public sealed class Browser : IAsyncLifetime
         await page.GotoAsync("/login");
         await page.FillAsync("input[name=userName]", user);
         await page.FillAsync("input[name=password]", password);
-        await page.ClickAsync("button");
+        await page.ClickAsync("form[action='/login'] button"); // not the frame's sign-out button
         await page.WaitForURLAsync(url => !url.Contains("/login"));
         return page;
     }

@@ -37,6 +37,7 @@ public sealed class PagesHost : IAsyncLifetime
         builder.Services.AddAccounts();
         builder.Services.AddSingleton(new EvidenceFolder(Evidence.Path));
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHttpClient();
         var app = builder.Build();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -51,6 +52,9 @@ public sealed class PagesHost : IAsyncLifetime
         app.MapEvidenceImages();
         DeskVision.Web.Review.ReviewPages.MapReview(app);
         app.MapTrends();
+        DeskVision.Web.Zones.ZoneEditorPages.MapZoneEditor(app);
+        DeskVision.Web.MyDesk.MyDeskPages.MapMyDesk(app);
+        DeskVision.Web.Notifications.WebhookPages.MapNotifications(app);
         await app.StartAsync();
         _app = app;
         BaseAddress = new Uri(app.Urls.First());
