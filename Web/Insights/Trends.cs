@@ -52,8 +52,9 @@ public sealed class Trends(DeskVisionDb db)
 
         var clauseHours = await heat.Counted(user, site.Id, period)
             .GroupBy(v => new { v.Clause.Key, v.Audit.TakenAt.Year, v.Audit.TakenAt.Month, v.Audit.TakenAt.Day, v.Audit.TakenAt.Hour })
-            .Select(g => new { g.Key.Key, g.Key.Year, g.Key.Month, g.Key.Day, g.Key.Hour, N = g.Count(), Title = g.Max(v => v.Clause.TitleZh) })
+            .Select(g => new { g.Key.Key, g.Key.Year, g.Key.Month, g.Key.Day, g.Key.Hour, N = g.Count() })
             .ToListAsync(ct);
+        var titles = await heat.TitlesAsync(clauseHours.Select(c => c.Key).Distinct().ToList(), ct);
         var clauses = clauseHours.GroupBy(c => c.Key).Select(g =>
         {
             var counts = new int[weeks];
@@ -62,7 +63,7 @@ public sealed class Trends(DeskVisionDb db)
                 int week = (DateOnly.FromDateTime(period.Local(new DateTimeOffset(c.Year, c.Month, c.Day, c.Hour, 0, 0, TimeSpan.Zero))).DayNumber - first.DayNumber) / 7;
                 if (week >= 0 && week < weeks) counts[week] += c.N;
             }
-            return new Series(g.Key, g.Max(c => c.Title)!, counts.Select(n => (double?)n).ToList(), counts);
+            return new Series(g.Key, titles.GetValueOrDefault(g.Key, g.Key), counts.Select(n => (double?)n).ToList(), counts);
         }).OrderByDescending(s => s.Counts.Sum()).ThenBy(s => s.Key, StringComparer.Ordinal).ToList();
         return new Weekly(Enumerable.Range(0, weeks).Select(w => first.AddDays(7 * w)).ToList(), scores, clauses);
     }
