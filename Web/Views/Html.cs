@@ -25,8 +25,8 @@ public static class Html
         .evidence{position:relative;display:inline-block;max-width:100%}.evidence img,.evidence svg{max-width:100%;display:block}
         .evidence svg{position:absolute;left:0;top:0;width:100%;height:100%}
         </style></head><body><header><a href="/">DeskVision</a> · 窗口6S服务规范 巡检
-        <nav style="display:inline;margin-left:1.5rem;font-size:.9em"><a href="/">大厅 Hall</a> · <a href="/cameras">摄像头 Cameras</a> ·
-        <a href="/reports/monthly">月报 Monthly</a> · <a href="/reports/daily">日清日结 Daily</a> · <a href="/appeals">申诉 Appeals</a> · <a href="/staff">人员 Staff</a>
+        <nav style="display:inline;margin-left:1.5rem;font-size:.9em"><a href="/">大厅 Hall</a> · <a href="/heatmaps">热力图 Heatmaps</a> · <a href="/trends">趋势 Trends</a> · <a href="/cameras">摄像头 Cameras</a> ·
+        <a href="/reports/monthly">月报 Monthly</a> · <a href="/reports/daily">日清日结 Daily</a> · <a href="/appeals">申诉 Appeals</a> · <a href="/staff">人员 Staff</a> · <a href="/me">我的 My desk</a>
         <form method="post" action="/logout" style="display:inline;margin-left:1rem"><button style="font-size:.8em">退出 Sign out</button></form></nav></header><main>{{body}}</main></body></html>
         """, "text/html; charset=utf-8");
 
