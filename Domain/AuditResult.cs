@@ -27,6 +27,18 @@ public sealed record AuditResult(
     string ModelId,
     string StandardVersion)
 {
+    /// <summary>
+    /// Set when the model did not run because the judged zones looked as on an earlier snapshot: the audit whose
+    /// detections this one reused (see <c>Detectors/ZoneSignature</c>).
+    /// </summary>
+    public long? DetectionsReusedFrom { get; init; }
+
+    /// <summary>The judged zones' thumbnail when the model ran on this snapshot, for later snapshots to compare with.</summary>
+    public byte[]? ZoneSignature { get; init; }
+
+    /// <summary>Why the model ran or did not (which zone changed by how much), for the audit's record.</summary>
+    public string? ChangeNote { get; init; }
+
     public static AuditResult Failed(string cameraKey, DateTimeOffset takenAt, string reason, string modelId, string standardVersion) =>
         new(cameraKey, takenAt, AuditStatus.Failed, reason, 0, 0, [], [], 0, modelId, standardVersion);
 

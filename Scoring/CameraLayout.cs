@@ -12,6 +12,9 @@ public sealed record CameraLayout(string CameraKey, string Site, string Window, 
 
     /// <summary>When a snapshot is too poor to judge (blurred, covered, camera moved): then the audit is unreliable, not scored.</summary>
     public HealthLimits Health { get; init; } = HealthLimits.Default;
+
+    /// <summary>When a burst frame or spot check may reuse the detections of an earlier snapshot whose judged zones look the same.</summary>
+    public SkipUnchanged Unchanged { get; init; } = SkipUnchanged.Default;
 }
 
 /// <summary>
@@ -35,6 +38,18 @@ public sealed record HealthLimits(double MinSharpness, double MinViewMatch)
     public static readonly HealthLimits Default = new(MinSharpness: 30, MinViewMatch: 0.08);
 }
 
+/// <summary>
+/// Skipping the model on a frame whose judged zones did not change since an earlier frame that the model did see.
+/// </summary>
+/// <param name="Enabled">False: the model runs on every frame of this camera.</param>
+/// <param name="PixelDelta">A cell (4×4 pixels of the model's 640 px view, grey 0..255) changed when its average moved by more than this.</param>
+/// <param name="MinChangedCells">A zone changed when this many of its cells changed; one cell is smaller than anything the model finds.</param>
+/// <param name="MaxAgeMinutes">Only an earlier frame this recent is compared: daylight and lamps drift over the day.</param>
+public sealed record SkipUnchanged(bool Enabled, int PixelDelta, int MinChangedCells, double MaxAgeMinutes)
+{
+    public static readonly SkipUnchanged Default = new(Enabled: true, PixelDelta: 8, MinChangedCells: 2, MaxAgeMinutes: 15);
+}
+
 /// <summary>Reads and validates a camera file (see <c>sites/demo/cameras/*.yaml</c>).</summary>
 public static class CameraFile
 {
@@ -46,7 +61,7 @@ public static class CameraFile
 
     private static CameraLayout Read(ConfigNode root)
     {
-        root.RejectUnknown("camera", "site", "window", "zone_share", "zones", "source", "references", "desk_line", "health");
+        root.RejectUnknown("camera", "site", "window", "zone_share", "zones", "source", "references", "desk_line", "health", "skip_unchanged");
         string key = root.String("camera");
         if (key.Any(ch => !(char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_')))
             throw root.Error("camera", $"must be a key of letters, digits, '-' and '_', got '{key}'");
@@ -70,6 +85,8 @@ public static class CameraFile
         if (zones.Count == 0) throw root.Error("zones", "must list at least one zone");
         var health = root.Section("health");
         health?.RejectUnknown("min_sharpness", "min_view_match");
+        var skip = root.Section("skip_unchanged");
+        skip?.RejectUnknown("enabled", "pixel_delta", "min_changed_cells", "max_age_minutes");
         string? source = root.OptionalString("source");
         // Only camera protocols: a file:// or gopher:// source would let a camera entry read or probe anything.
         if (source is not null && !AllowedSources.Any(p => source.StartsWith(p, StringComparison.OrdinalIgnoreCase)))
@@ -81,6 +98,11 @@ public static class CameraFile
             Health = health is null ? HealthLimits.Default : new HealthLimits(
                 health.Number("min_sharpness", 0, 10_000, HealthLimits.Default.MinSharpness),
                 health.Number("min_view_match", 0, 1, HealthLimits.Default.MinViewMatch)),
+            Unchanged = skip is null ? SkipUnchanged.Default : new SkipUnchanged(
+                skip.Bool("enabled", SkipUnchanged.Default.Enabled),
+                (int)skip.Number("pixel_delta", 1, 255, SkipUnchanged.Default.PixelDelta),
+                (int)skip.Number("min_changed_cells", 1, 100_000, SkipUnchanged.Default.MinChangedCells),
+                skip.Number("max_age_minutes", 0, 24 * 60, SkipUnchanged.Default.MaxAgeMinutes)),
         };
     }
 

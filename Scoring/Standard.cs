@@ -16,6 +16,10 @@ public sealed record Standard(string Name, string Version, string ContentHash, I
     /// <summary>The most snapshots in a row any scored rule looks at: how much history an audit needs.</summary>
     public int LongestRun => Scored.SelectMany(c => c.Rules).Select(r => r.Consecutive).DefaultIfEmpty(1).Max();
 
+    /// <summary>The zone kinds any scored rule or excuse looks at: only what happens there can change a score.</summary>
+    public IReadOnlySet<ZoneKind> ZonesJudged => Scored.SelectMany(c => c.Rules)
+        .SelectMany(r => r.ExcusedBy is null ? r.Zones : r.Zones.Concat(r.ExcusedBy.Zones)).ToHashSet();
+
     public string? PillarOf(string category) => Pillars is not null && Pillars.TryGetValue(category, out var p) ? p : null;
 }
 

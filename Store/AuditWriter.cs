@@ -110,6 +110,7 @@ public sealed class AuditWriter(DeskVisionDb db)
             ImageWidth = result.ImageWidth, ImageHeight = result.ImageHeight, Score = result.Score,
             Source = source, SnapshotPath = snapshotPath, RunKey = runKey, PlannedAuditId = plannedAuditId,
             ProcessedBy = ProcessName,
+            DetectionsReusedFrom = result.DetectionsReusedFrom, ZoneSignature = result.ZoneSignature, ChangeNote = result.ChangeNote,
             Detections = result.Detections.Select(d => new AuditDetection
             {
                 Label = d.Label, ClassId = d.ClassId, Confidence = d.Confidence, X1 = d.Box.X1, Y1 = d.Box.Y1, X2 = d.Box.X2, Y2 = d.Box.Y2,

@@ -176,6 +176,12 @@ public sealed class Audit
     public long? PlannedAuditId { get; set; }
     /// <summary>The process that ran the audit (host:pid), to see how work spreads over workers.</summary>
     public string? ProcessedBy { get; set; }
+    /// <summary>Set when the model did not run because the judged zones looked as on this earlier audit, whose detections were copied.</summary>
+    public long? DetectionsReusedFrom { get; set; }
+    /// <summary>Grey thumbnail of the judged zones, kept when the model ran, for later snapshots to compare with (see ZoneSignature).</summary>
+    public byte[]? ZoneSignature { get; set; }
+    /// <summary>Why the model ran or not on this snapshot (which zone changed by how much).</summary>
+    public string? ChangeNote { get; set; }
     public List<AuditDetection> Detections { get; set; } = [];
     public List<AuditViolation> Violations { get; set; } = [];
 }

@@ -78,6 +78,12 @@ namespace DeskVision.Store.Migrations
                     b.Property<int>("CameraId")
                         .HasColumnType("integer");
 
+                    b.Property<string>("ChangeNote")
+                        .HasColumnType("text");
+
+                    b.Property<long?>("DetectionsReusedFrom")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("FailureReason")
                         .HasColumnType("text");
 
@@ -122,6 +128,9 @@ namespace DeskVision.Store.Migrations
 
                     b.Property<DateTimeOffset>("TakenAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("ZoneSignature")
+                        .HasColumnType("bytea");
 
                     b.HasKey("Id");
 

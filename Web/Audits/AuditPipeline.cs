@@ -20,7 +20,9 @@ public sealed class AuditPipeline(ObjectDetector detector, Standard standard)
 
     /// <param name="earlier">The frames just before this one in its burst (oldest first, none failed or unreliable in
     /// between), for the rules that need several snapshots in a row; see <see cref="Scorecard.Evaluate(Frame, IReadOnlyList{Frame}, CameraLayout, Standard)"/>.</param>
-    public AuditResult Run(Snapshot snapshot, CameraLayout camera, IReadOnlyList<Frame> earlier)
+    /// <param name="seen">An earlier snapshot of this camera the model ran on: when the judged zones look the same
+    /// now, its detections are reused instead of running the model (<see cref="SkipUnchanged"/>).</param>
+    public AuditResult Run(Snapshot snapshot, CameraLayout camera, IReadOnlyList<Frame> earlier, SeenBefore? seen = null)
     {
         OpenCvSharp.Mat image;
         try
@@ -40,11 +42,42 @@ public sealed class AuditPipeline(ObjectDetector detector, Standard standard)
             if (CameraHealth.Problem(health, camera.Health.MinSharpness, camera.Health.MinViewMatch) is { } problem)
                 return AuditResult.Unreliable(camera.CameraKey, snapshot.TakenAt, problem, image.Width, image.Height, detector.ModelId, standard.Version);
 
-            var objects = detector.Detect(image);
+            var (objects, signature, reusedFrom, note) = Objects(image, camera, seen);
             IReadOnlyList<Detection> detections = [.. objects, .. _references.Run(image, camera, objects)];
             var (violations, score) = Scorecard.Evaluate(new Frame(detections, image.Width, image.Height), earlier, camera, standard);
             return new AuditResult(camera.CameraKey, snapshot.TakenAt, AuditStatus.Ok, null, image.Width, image.Height,
-                detections, violations, score, detector.ModelId, standard.Version);
+                detections, violations, score, detector.ModelId, standard.Version)
+            {
+                DetectionsReusedFrom = reusedFrom, ZoneSignature = signature, ChangeNote = note,
+            };
         }
     }
+
+    /// <summary>
+    /// The model's objects on this frame: its own run, or those of <paramref name="seen"/> when no judged zone changed
+    /// since. Only zones a scored rule looks at are compared: a customer walking past changes nothing the standard judges.
+    /// The reference checks still run on every frame (they are cheap and compare with pictures, not with the last frame).
+    /// </summary>
+    private (IReadOnlyList<Detection> Objects, byte[]? Signature, long? ReusedFrom, string? Note) Objects(OpenCvSharp.Mat image, CameraLayout camera, SeenBefore? seen)
+    {
+        var judged = standard.ZonesJudged;
+        var zones = camera.Unchanged.Enabled ? camera.Zones.Where(z => judged.Contains(z.Kind)).ToList() : [];
+        if (zones.Count == 0) return (detector.Detect(image), null, null, null);
+
+        var signature = ZoneSignature.Of(image, zones);
+        string? note = null;
+        if (seen is not null && ZoneSignature.FromBytes(seen.Signature) is { } before)
+        {
+            var change = signature.CompareWith(before, camera.Unchanged.PixelDelta);
+            if (change.IsUnchanged(camera.Unchanged.MinChangedCells))
+                return (seen.Objects, null, seen.AuditId, $"judged zones unchanged since audit {seen.AuditId} ({change}): its detections reused, model not run");
+            note = $"model run: changed since audit {seen.AuditId} ({change})";
+        }
+        // Stored only with a frame the model saw: later frames compare with it, never with a copy of a copy, so a slow
+        // drift (an object pushed a little on every frame) adds up against one fixed frame and is caught.
+        return (detector.Detect(image), signature.ToBytes(), null, note);
+    }
 }
+
+/// <summary>An earlier snapshot of the same camera that the model ran on: its zone thumbnail and the model's objects on it.</summary>
+public sealed record SeenBefore(long AuditId, byte[] Signature, IReadOnlyList<Detection> Objects);

@@ -26,7 +26,10 @@ public sealed class CameraAuditJob(DeskVisionDb db, AuditPipeline pipeline, Audi
         var plan = await db.PlannedAudits.FirstOrDefaultAsync(p => p.Id == plannedAuditId, ct);
         if (plan is null || plan.State == PlannedAuditStates.Cancelled) return null; // the schedule changed since
         var camera = await LoadCameraAsync(c => c.Id == plan.CameraId, ct);
-        long id = await AuditAsync(camera, $"plan:{plan.Id}", plan.Id, ct);
+        // The inspection itself and an "audit now" always run the model; the frames after it in a burst and the
+        // random spot checks may reuse an unchanged scene's detections.
+        bool mayReuse = plan.BurstIndex > 0 || plan.Kind is PlannedAuditKinds.SpotCheck or PlannedAuditKinds.Interval;
+        long id = await AuditAsync(camera, $"plan:{plan.Id}", plan.Id, ct, mayReuse: mayReuse);
         plan.State = PlannedAuditStates.Done;
         await db.SaveChangesAsync(ct);
         return id;
@@ -38,7 +41,7 @@ public sealed class CameraAuditJob(DeskVisionDb db, AuditPipeline pipeline, Audi
     {
         string runKey = context?.BackgroundJob?.Id is { } jobId ? $"hangfire:{jobId}" : $"adhoc:{Guid.NewGuid():N}";
         var camera = await LoadCameraAsync(c => c.Key == cameraKey, ct);
-        return await AuditAsync(camera, runKey, null, ct);
+        return await AuditAsync(camera, runKey, null, ct, mayReuse: true);
     }
 
     /// <summary>An image posted for a camera (a manual spot check from a phone): audited at once.</summary>
@@ -53,7 +56,7 @@ public sealed class CameraAuditJob(DeskVisionDb db, AuditPipeline pipeline, Audi
         await db.Cameras.Include(c => c.Window).ThenInclude(w => w.Site).Include(c => c.Zones).FirstOrDefaultAsync(which, ct)
         ?? throw new InvalidOperationException("camera is not configured (removed since the job was planned?)");
 
-    private async Task<long> AuditAsync(Camera camera, string runKey, long? plannedId, CancellationToken ct, Snapshot? given = null)
+    private async Task<long> AuditAsync(Camera camera, string runKey, long? plannedId, CancellationToken ct, Snapshot? given = null, bool mayReuse = false)
     {
         long? done = await db.Audits.Where(a => a.RunKey == runKey).Select(a => (long?)a.Id).FirstOrDefaultAsync(ct);
         if (done is not null) return done.Value; // a retry after the audit was stored
@@ -75,7 +78,9 @@ public sealed class CameraAuditJob(DeskVisionDb db, AuditPipeline pipeline, Audi
         }
 
         var earlier = given is null ? await EarlierFramesAsync(camera, plannedId, now, ct) : [];
-        var result = pipeline.Run(snapshot, CameraFiles.Complete(camera.ToLayout()), earlier);
+        var layout = CameraFiles.Complete(camera.ToLayout());
+        var seen = mayReuse && layout.Unchanged.Enabled ? await SeenBeforeAsync(camera, layout.Unchanged, now, ct) : null;
+        var result = pipeline.Run(snapshot, layout, earlier, seen);
         camera.LastSnapshotHash = FrameCheck.Hash(snapshot.Image);
         // An unreliable picture still came from a working camera: it is not counted towards offline, but its reason is shown.
         if (result.Status == AuditStatus.Ok) MarkSuccess(camera, now);
@@ -84,8 +89,8 @@ public sealed class CameraAuditJob(DeskVisionDb db, AuditPipeline pipeline, Audi
         string? saved = snapshot.Image.Length > 0 ? await evidence.SaveAsync(snapshot, ct, result.Detections) : null;
         long id = await writer.SaveAsync(result, camera.Id, standardId, snapshot.Source, saved, runKey, ct, plannedId);
         await Notifications.NotificationScan.AfterAuditAsync(db, id, ct); // a major violation at a site with a webhook: notify now
-        log.LogInformation("Camera {Camera}: audit {AuditId} {Status} score {Score} with {Violations} violation(s)",
-            camera.Key, id, result.Status, result.Score, result.Violations.Count);
+        log.LogInformation("Camera {Camera}: audit {AuditId} {Status} score {Score} with {Violations} violation(s); detections reused from {ReusedFrom}",
+            camera.Key, id, result.Status, result.Score, result.Violations.Count, result.DetectionsReusedFrom);
         return id;
     }
 
@@ -120,6 +125,23 @@ public sealed class CameraAuditJob(DeskVisionDb db, AuditPipeline pipeline, Audi
         return run.Select(a => new Scoring.Frame(
             a.Detections.Select(d => new Detection(d.Label, d.ClassId, d.Confidence, new Box(d.X1, d.Y1, d.X2, d.Y2))).ToList(),
             a.ImageWidth, a.ImageHeight)).ToList();
+    }
+
+    /// <summary>
+    /// The camera's latest audit the model ran on (it kept a zone thumbnail), recent enough to compare with, by the same
+    /// model: another model's detections are not this one's. Its model objects only: the reference checks run again.
+    /// </summary>
+    private async Task<SeenBefore?> SeenBeforeAsync(Camera camera, SkipUnchanged limits, DateTimeOffset now, CancellationToken ct)
+    {
+        var since = now - TimeSpan.FromMinutes(limits.MaxAgeMinutes);
+        var last = await db.Audits.AsNoTracking()
+            .Where(a => a.CameraId == camera.Id && a.TakenAt >= since && a.TakenAt <= now && a.Status == AuditStatuses.Ok
+                && a.ZoneSignature != null && a.ModelId == pipeline.ModelId)
+            .OrderByDescending(a => a.TakenAt)
+            .Select(a => new { a.Id, a.ZoneSignature, Objects = a.Detections.Where(d => d.ClassId >= 0).ToList() })
+            .FirstOrDefaultAsync(ct);
+        return last is null ? null : new SeenBefore(last.Id, last.ZoneSignature!,
+            last.Objects.Select(d => new Detection(d.Label, d.ClassId, d.Confidence, new Box(d.X1, d.Y1, d.X2, d.Y2))).ToList());
     }
 
     // The writer's SaveChanges stores these with the audit, in the same transaction.

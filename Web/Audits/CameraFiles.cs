@@ -31,7 +31,7 @@ public static class CameraFiles
                 Read[file] = entry;
             }
             if (entry.Layout.CameraKey == stored.CameraKey)
-                return stored with { References = entry.Layout.References, DeskLine = entry.Layout.DeskLine, Health = entry.Layout.Health };
+                return stored with { References = entry.Layout.References, DeskLine = entry.Layout.DeskLine, Health = entry.Layout.Health, Unchanged = entry.Layout.Unchanged };
         }
         return stored;
     }

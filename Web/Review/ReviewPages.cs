@@ -61,6 +61,8 @@ public static class ReviewPages
             h.Append($"<div class='score {ScoreClass(counted)}'>{PageParts.N(counted)} / 100</div>" +
                      (counted != a.Score ? $"<p class=muted>{E(t.F("Review.ScoredAs", PageParts.N(a.Score)))}</p>" : ""));
         else h.Append($"<p class=failed>{E(t["Review.NotJudged"])}: {E(a.FailureReason)}</p>");
+        if (a.DetectionsReusedFrom is long source)
+            h.Append($"<p class=muted id=reused>{E(t["Review.Reused"])} <a href='/review/{source}'>#{source}</a></p>");
 
         if (a.ImageWidth > 0 && a.SnapshotPath is not null)
         {

@@ -25,7 +25,7 @@ public static class AuditApi
             {
                 a.Id, camera = a.Camera.Key, window = a.Camera.Window.Name, a.TakenAt, a.Status, a.FailureReason, a.Score, a.ModelId,
                 standard = a.StandardVersion is null ? null : $"{a.StandardVersion.Version}@{a.StandardVersion.ContentHash}",
-                a.ImageWidth, a.ImageHeight,
+                a.ImageWidth, a.ImageHeight, a.DetectionsReusedFrom, a.ChangeNote,
                 violations = a.Violations.Select(v => new { clause = v.Clause.Key, v.Clause.TitleZh, zone = v.ZoneName, v.Points, v.Reason, box = new[] { v.X1, v.Y1, v.X2, v.Y2 } }),
                 detections = a.Detections.Select(d => new { d.Label, d.ClassId, d.Confidence, box = new[] { d.X1, d.Y1, d.X2, d.Y2 } }),
             });

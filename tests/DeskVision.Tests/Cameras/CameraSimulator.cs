@@ -23,6 +23,8 @@ public enum CameraMode
     Normal, Basic, Digest,
     /// <summary>The shared test photos in turn, one per request, as a live scene changes between snapshots.</summary>
     Live,
+    /// <summary>The same scene each time, with fresh sensor noise and JPEG encoding: a live camera over a still desk.</summary>
+    Still,
     /// <summary>A black picture with sensor noise, as from a covered lens: valid JPEG, nothing to audit.</summary>
     Black,
     /// <summary>Always 401 with a Basic challenge, whatever the credentials.</summary>
@@ -156,6 +158,7 @@ public sealed class CameraSimulator : IAsyncLifetime
         {
             CameraMode.Live => LiveImages[(count - 1) % LiveImages.Length],
             CameraMode.Black => BlackImage(count),
+            CameraMode.Still => StillImage(count),
             _ => Image,
         }, gone.Token);
     }
@@ -165,6 +168,18 @@ public sealed class CameraSimulator : IAsyncLifetime
         using var dark = new OpenCvSharp.Mat(480, 640, OpenCvSharp.MatType.CV_8UC3);
         OpenCvSharp.Cv2.Randu(dark, new OpenCvSharp.Scalar(0, 0, 0), new OpenCvSharp.Scalar(6 + seed % 3, 6, 6));
         return dark.ImEncode(".jpg");
+    }
+
+    private byte[] StillImage(int seed)
+    {
+        using var scene = OpenCvSharp.Cv2.ImDecode(Image, OpenCvSharp.ImreadModes.Color);
+        using var noise = new OpenCvSharp.Mat(scene.Size(), OpenCvSharp.MatType.CV_16SC3);
+        new OpenCvSharp.RNG((ulong)seed).Fill(noise, OpenCvSharp.DistributionType.Normal, new OpenCvSharp.Scalar(0, 0, 0), new OpenCvSharp.Scalar(2, 2, 2));
+        using var wide = new OpenCvSharp.Mat();
+        scene.ConvertTo(wide, OpenCvSharp.MatType.CV_16SC3);
+        OpenCvSharp.Cv2.Add(wide, noise, wide);
+        wide.ConvertTo(scene, OpenCvSharp.MatType.CV_8UC3);
+        return scene.ImEncode(".jpg", new OpenCvSharp.ImageEncodingParam(OpenCvSharp.ImwriteFlags.JpegQuality, 90));
     }
 
     private static readonly byte[][] LiveImages = Directory.EnumerateFiles(TestImages.Folder, "*.jpg").Order(StringComparer.Ordinal)

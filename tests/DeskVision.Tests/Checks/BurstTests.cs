@@ -80,6 +80,44 @@ public sealed class BurstTests(DatabaseFixture database) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Burst_frames_of_a_still_desk_reuse_the_inspection_frames_detections_and_say_so()
+    {
+        // The demo counter layout over a camera whose scene does not change (only its noise and JPEG do).
+        string key = $"still-{Guid.NewGuid():N}"[..16];
+        var layout = CameraFile.Load(TestData.DemoCamera(1)) with { CameraKey = key, Window = key, Source = _cameras.Add(CameraMode.Still) };
+        await using (var db = database.NewContext())
+            await new AuditWriter(db).EnsureCameraAsync(layout, default);
+
+        var audits = new List<Audit>();
+        long? first = null;
+        for (int index = 0; index < 3; index++)
+        {
+            await using var scope = _services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<DeskVisionDb>();
+            var plan = db.PlannedAudits.Add(new PlannedAudit
+            {
+                CameraId = await db.Cameras.Where(c => c.Key == key).Select(c => c.Id).FirstAsync(),
+                Day = DateOnly.FromDateTime(DateTime.UtcNow), Kind = PlannedAuditKinds.Inspection, DueAt = DateTimeOffset.UtcNow,
+                BurstIndex = index, BurstOf = first,
+            }).Entity;
+            await db.SaveChangesAsync();
+            first ??= plan.Id;
+            long? id = await scope.ServiceProvider.GetRequiredService<CameraAuditJob>().RunPlannedAsync(plan.Id, default);
+            await using var read = database.NewContext();
+            audits.Add(await read.Audits.AsNoTracking().Include(a => a.Violations).ThenInclude(v => v.Clause).Include(a => a.Detections).SingleAsync(a => a.Id == id));
+        }
+
+        Assert.All(audits, a => Assert.Equal(AuditStatuses.Ok, a.Status));
+        Assert.Null(audits[0].DetectionsReusedFrom); // the inspection itself always runs the model
+        Assert.NotNull(audits[0].ZoneSignature);
+        Assert.All(audits.Skip(1), a => Assert.Equal(audits[0].Id, a.DetectionsReusedFrom));
+        Assert.All(audits.Skip(1), a => Assert.Contains($"unchanged since audit {audits[0].Id}", a.ChangeNote));
+        string Objects(Audit a) => string.Join(";", a.Detections.Where(d => d.ClassId >= 0).OrderBy(d => d.Label).ThenBy(d => d.X1).Select(d => $"{d.Label}@{d.X1:0}"));
+        Assert.NotEmpty(Objects(audits[0]));
+        Assert.All(audits.Skip(1), a => Assert.Equal(Objects(audits[0]), Objects(a)));
+    }
+
+    [Fact]
     public async Task Unreliable_audit_is_stored_as_unreliable_with_its_reason_and_nothing_to_rectify()
     {
         await using var db = database.NewContext();
