@@ -4,7 +4,7 @@ using DeskVision.Web;
 using DeskVision.Web.Cli;
 using DeskVision.Web.Hosting;
 
-var flags = new HashSet<string> { "json", "store", "help", "scenarios", "tiled", "quick", "keep", "verbose" };
+var flags = new HashSet<string> { "json", "store", "help", "scenarios", "tiled", "quick", "keep", "verbose", "skip-only" };
 string command = args.Length == 0 ? "help" : args[0];
 var rest = args.Skip(1).ToArray();
 using var cancel = new CancellationTokenSource();

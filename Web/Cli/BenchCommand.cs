@@ -13,7 +13,7 @@ using OpenCvSharp.Dnn;
 namespace DeskVision.Web.Cli;
 
 /// <summary>
-/// <c>deskvision bench [--model n|s|m|PATH] [--images DIR] [--runs N] [--audits N] [--quick]</c>: what an audit costs
+/// <c>deskvision bench [--model n|s|m|PATH] [--images DIR] [--runs N] [--audits N] [--quick] [--skip-only]</c>: what an audit costs
 /// against what the model alone costs, on the same real photos, after warm-up. Audits are stored in a throw-away
 /// database created on the server of DESKVISION_DB and dropped at the end. The last line holds every figure, for scripts.
 /// </summary>
@@ -46,6 +46,12 @@ public static class BenchCommand
         var pipeline = new AuditPipeline(detector, standard);
         string loadBefore = LoadAverage();
         Progress($"{detector.ModelId}, {photos.Count} photos from {imageFolder}, {cameras.Count} cameras, {Environment.ProcessorCount} cores, load {loadBefore}");
+
+        if (args.Flag("skip-only"))
+        {
+            foreach (string line in SkipUnchangedFigures(pipeline, ct)) Console.WriteLine(line);
+            return 0;
+        }
 
         await using var store = await ThrowAwayStore.CreateAsync(AppSettings.ConnectionString(), cameras, standard, ct);
         Progress($"throw-away database {store.Name}");
@@ -105,6 +111,9 @@ public static class BenchCommand
         foreach (string photo in notJudged.Distinct()) Progress($"left out of the latency figures: {photo}");
         if (pipelineMs.Count == 0) throw new UsageException("bench: no photo was judged (all failed or unreliable), nothing to time");
 
+        // Skipping unchanged frames, on a real sequence of CCTV frames.
+        var skipLines = SkipUnchangedFigures(pipeline, ct);
+
         // Throughput and memory: several cameras queued, two loops sharing the detector, every audit stored.
         var (auditsPerMin, memory100, memoryN, statuses) = await ThroughputAsync(pipeline, store, photos, cameras, audits, ct);
 
@@ -137,6 +146,7 @@ public static class BenchCommand
         // On a shared machine medians move with the other work; the fastest runs are the least disturbed ones.
         Console.WriteLine($"least disturbed (ratio of the minimums): pipeline/raw {F(pipelineStats.Min / rawStats.Min, "0.00")}, " +
             $"opencv_dnn/raw {F(opencvStats.Min / rawStats.Min, "0.00")}");
+        foreach (string line in skipLines) Console.WriteLine(line);
         Console.WriteLine($"audits_per_min {F(auditsPerMin, "0")}   {ConcurrentCameras} loops sharing one detector, {cameras.Count} cameras queued, audits {MemoryBaselineAudits}..{audits} ({statuses})");
         Console.WriteLine($"store_per_s   {F(storePerSecond, "0")}   {storeWrites} audits with {F(violationsPerAudit, "0.0")} violations each, one writer");
         Console.WriteLine($"rss_mb        after {MemoryBaselineAudits} audits: {memory100}; after {audits}: {memoryN}");
@@ -200,6 +210,82 @@ public static class BenchCommand
         var memoryN = MemoryReading.Take();
         string counts = string.Join(", ", statuses.OrderBy(p => p.Key).Select(p => $"{p.Value} {p.Key.ToString().ToLowerInvariant()}"));
         return ((audits - MemoryBaselineAudits) / sinceBaseline.Elapsed.TotalMinutes, memory100, memoryN, counts);
+    }
+
+    /// <summary>
+    /// What skipping unchanged frames saves, and whether it ever changes a verdict: the classroom CCTV frames of
+    /// ../shared/testdata/desk in time order (one fixed camera, 5 s to minutes apart), watched by three made-up windows
+    /// (zones over a student's seat and desk, over the lectern, over a desk row). Each frame is audited with skipping (as
+    /// a burst frame or spot check is) and without; a skipped frame whose violations differ from the full run's counts
+    /// as a disagreement. Then the same with each frame sent three times with fresh camera noise: a burst over a still scene.
+    /// </summary>
+    private static List<string> SkipUnchangedFigures(AuditPipeline pipeline, CancellationToken ct)
+    {
+        string folder = Path.Combine(ProjectPaths.Root, "..", "shared", "testdata", "desk", "images");
+        if (!Directory.Exists(folder)) return [$"skip_unchanged: {folder} not found, not measured"];
+        var frames = Directory.EnumerateFiles(folder, "*.jpg")
+            .OrderBy(f => int.Parse(new string(Path.GetFileName(f).TakeWhile(char.IsAsciiDigit).DefaultIfEmpty('0').ToArray()), CultureInfo.InvariantCulture))
+            .Select(File.ReadAllBytes).ToList();
+        var still = frames.SelectMany(f => Enumerable.Range(1, 3).Select(seed => WithCameraNoise(f, seed))).ToList();
+        var windows = new (string Name, string Zones)[]
+        {
+            ("student", "[{ name: seat, kind: seat, polygon: [[0.40, 0.38], [0.57, 0.38], [0.57, 0.62], [0.40, 0.62]] }, { name: desk, kind: desk, polygon: [[0.31, 0.55], [0.57, 0.55], [0.57, 0.75], [0.31, 0.75]] }]"),
+            ("lectern", "[{ name: desk, kind: desk, polygon: [[0.45, 0.78], [0.85, 0.78], [0.85, 1.0], [0.45, 1.0]] }]"),
+            ("row", "[{ name: seat, kind: seat, polygon: [[0.57, 0.25], [0.93, 0.25], [0.93, 0.45], [0.57, 0.45]] }, { name: desk, kind: desk, polygon: [[0.57, 0.35], [0.93, 0.35], [0.93, 0.55], [0.57, 0.55]] }]"),
+        };
+        var lines = new List<string>();
+        var clock = new Stopwatch();
+        foreach (var (sequence, snaps) in new[] { ("real sequence", frames), ("still bursts", still) })
+            foreach (var (name, zones) in windows)
+            {
+                var camera = CameraFile.Parse($"bench-{name}.yaml", $"camera: bench-{name}\nsite: bench\nwindow: {name}\nzones: {zones}\n");
+                var always = camera with { Unchanged = camera.Unchanged with { Enabled = false } };
+                SeenBefore? seen = null;
+                string seenVerdict = "";
+                int skipped = 0, disagree = 0, flicker = 0;
+                double withSkip = 0, without = 0;
+                for (int i = 0; i < snaps.Count; i++)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    var snap = new Snapshot(camera.CameraKey, DateTimeOffset.UtcNow, snaps[i], "bench");
+                    clock.Restart();
+                    var r = pipeline.Run(snap, camera, [], seen);
+                    withSkip += clock.Elapsed.TotalMilliseconds;
+                    clock.Restart();
+                    var full = pipeline.Run(snap, always);
+                    without += clock.Elapsed.TotalMilliseconds;
+                    static string Verdict(AuditResult a) => string.Join(',', a.Violations.Select(v => $"{v.ClauseId}@{v.ZoneName}").Order());
+                    if (r.DetectionsReusedFrom is null)
+                    {
+                        if (r.ZoneSignature is not null) seen = new SeenBefore(i, r.ZoneSignature, r.Detections.Where(d => d.ClassId >= 0).ToList());
+                        seenVerdict = Verdict(full);
+                        continue;
+                    }
+                    skipped++;
+                    if (Verdict(r) != Verdict(full)) disagree++;
+                    // The model's own flicker: its full run here against its full run on the frame the detections came from.
+                    if (Verdict(full) != seenVerdict) flicker++;
+                }
+                lines.Add($"skip_unchanged {sequence,-13} window {name,-7} {snaps.Count,3} frames, {skipped,3} skipped; " +
+                    $"ms/frame {F(withSkip / snaps.Count, "0.0")} with skipping vs {F(without / snaps.Count, "0.0")} without " +
+                    $"(×{F(without / withSkip, "0.00")}); skipped frames whose violations differ from a full run: {disagree} " +
+                    $"(full runs that differ from the full run of the frame reused: {flicker})");
+                Progress(lines[^1]);
+            }
+        return lines;
+    }
+
+    /// <summary>A frame as a camera sends the same scene again: fresh sensor noise (σ 2 grey levels) and its own JPEG encoding.</summary>
+    private static byte[] WithCameraNoise(byte[] jpeg, int seed)
+    {
+        using var scene = Cv2.ImDecode(jpeg, ImreadModes.Color);
+        using var noise = new Mat(scene.Size(), MatType.CV_16SC3);
+        new RNG((ulong)seed).Fill(noise, DistributionType.Normal, new Scalar(0, 0, 0), new Scalar(2, 2, 2));
+        using var wide = new Mat();
+        scene.ConvertTo(wide, MatType.CV_16SC3);
+        Cv2.Add(wide, noise, wide);
+        wide.ConvertTo(scene, MatType.CV_8UC3);
+        return scene.ImEncode(".jpg", new ImageEncodingParam(ImwriteFlags.JpegQuality, 90));
     }
 
     private static (List<double> Ms, double TopScoreGap) OpenCvDnn(string modelPath, ObjectDetector detector,
