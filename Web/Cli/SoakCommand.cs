@@ -14,6 +14,8 @@ namespace DeskVision.Web.Cli;
 /// HTTP cameras, an audit of each every few seconds, real worker processes on one PostgreSQL job store, for a bounded
 /// time. Prints scheduled against stored audits (they must be equal), queue delay p50/p95, failures, and the workers'
 /// memory at the start and the end. Uses a throw-away database on the server of DESKVISION_DB.
+/// With <c>--backlog N</c>, N audits are all due at once instead: the workers run flat out, and the figure is how many
+/// audits per minute they store (first to last stored, so start-up is not counted), for comparing 1, 2 or 4 workers.
 /// </summary>
 public static class SoakCommand
 {
@@ -22,6 +24,8 @@ public static class SoakCommand
         int cameraCount = args.GetInt("cameras") ?? 200, every = args.GetInt("every-seconds") ?? 10;
         double minutes = args.GetFloat("minutes") ?? 10;
         int workerCount = args.GetInt("workers") ?? 2;
+        int? backlog = args.GetInt("backlog");
+        if (backlog is <= 0) throw new UsageException("soak: --backlog must be at least 1");
         string model = args.Get("model") ?? "n";
         string server = AppSettings.ConnectionString();
         string database = $"dv_soak_{DateTime.UtcNow:yyyyMMddHHmmss}";
@@ -39,7 +43,7 @@ public static class SoakCommand
             var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["DESKVISION_DB"] = connection, ["DESKVISION_MODEL"] = model }).Build();
             await using var services = new ServiceCollection().AddLogging().AddDeskVision(config, runJobs: false).BuildServiceProvider();
             var start = DateTimeOffset.UtcNow.AddSeconds(20); // time for the workers to start
-            int perCamera = (int)(minutes * 60 / every);
+            int perCamera = backlog is int n ? (n + cameraCount - 1) / cameraCount : (int)(minutes * 60 / every);
             using (var scope = services.CreateScope())
             {
                 var db = scope.ServiceProvider.GetRequiredService<DeskVisionDb>();
@@ -53,7 +57,8 @@ public static class SoakCommand
                         new Uri(cameras.BaseUrl, $"{names[i]}/snapshot.jpg").ToString()), ct);
                     // Cameras staggered over the period, as real schedules are.
                     var offset = TimeSpan.FromSeconds(every * (double)i / names.Count);
-                    var times = Enumerable.Range(0, perCamera).Select(k => (start + offset + TimeSpan.FromSeconds(k * every), PlannedAuditKinds.Interval, 0)).ToList();
+                    var times = Enumerable.Range(0, perCamera).Select(k => (backlog is null ? start + offset + TimeSpan.FromSeconds(k * every) : start.AddMilliseconds(k),
+                        PlannedAuditKinds.Interval, 0)).ToList();
                     await scheduler.PlanAsync(id, DateOnly.FromDateTime(start.UtcDateTime), times, ct);
                     if ((i + 1) % 50 == 0) Progress($"planned {i + 1}/{names.Count} cameras");
                 }
@@ -65,8 +70,9 @@ public static class SoakCommand
             await Task.Delay(TimeSpan.FromSeconds(15), ct);
             var rssStart = workers.Select(Rss).ToList();
 
-            var end = start.AddMinutes(minutes);
-            var drainUntil = end.AddMinutes(Math.Max(2, minutes / 2));
+            var end = backlog is null ? start.AddMinutes(minutes) : start;
+            // A backlog has --minutes to be worked off; a timed run gets half its length again to catch up.
+            var drainUntil = backlog is null ? end.AddMinutes(Math.Max(2, minutes / 2)) : start.AddMinutes(minutes);
             int stored = 0;
             while (DateTimeOffset.UtcNow < drainUntil)
             {
@@ -86,6 +92,13 @@ public static class SoakCommand
                 var seconds = delays.Select(d => (d.StoredAt - d.DueAt).TotalSeconds).Order().ToList();
                 int failed = delays.Count(d => d.Status != AuditStatuses.Ok);
                 int duplicates = await db.Audits.GroupBy(a => a.PlannedAuditId).CountAsync(g => g.Count() > 1, ct);
+                if (backlog is not null && delays.Count > 1)
+                {
+                    var times = delays.Select(d => d.StoredAt).Order().ToList();
+                    double perMinute = (times.Count - 1) / (times[^1] - times[0]).TotalMinutes;
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"workers={workerCount} model={model} backlog={scheduled} stored={delays.Count} audits_per_min={perMinute:0} per_worker={perMinute / workerCount:0} load={File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
+                }
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"scheduled={scheduled} stored={delays.Count} duplicates={duplicates} failed={failed} delay_p50_s={Pct(seconds, 0.5):0.0} delay_p95_s={Pct(seconds, 0.95):0.0} delay_max_s={(seconds.Count == 0 ? 0 : seconds[^1]):0.0} " +
                     $"rss_start_mb={string.Join('/', rssStart.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))} rss_end_mb={string.Join('/', rssEnd.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))}"));
