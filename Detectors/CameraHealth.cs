@@ -25,9 +25,13 @@ public static class CameraHealth
 
     public static HealthReading Measure(Mat bgr, Mat? referenceView)
     {
-        using var grey = Scaled(bgr);
-        return new HealthReading(Sharpness(grey), FlatShare(grey), referenceView is null ? null : ViewMatch(referenceView, grey));
+        using var grey = WorkingGrey(bgr);
+        return MeasureWorkingGrey(grey, referenceView);
     }
+
+    /// <summary>As <see cref="Measure"/>, on a <see cref="WorkingGrey"/> copy the caller already made (and uses for more).</summary>
+    public static HealthReading MeasureWorkingGrey(Mat grey, Mat? referenceView) =>
+        new(Sharpness(grey), FlatShare(grey), referenceView is null ? null : ViewMatch(referenceView, grey));
 
     /// <summary>Why the frame cannot be judged, or null when it can.</summary>
     public static string? Problem(HealthReading r, double minSharpness, double minViewMatch)
@@ -41,7 +45,8 @@ public static class CameraHealth
         return null;
     }
 
-    private static Mat Scaled(Mat bgr)
+    /// <summary>The frame in grey, <see cref="WorkWidth"/> px wide: what every cheap check of a frame looks at.</summary>
+    public static Mat WorkingGrey(Mat bgr)
     {
         using var grey = Pictures.Grey(bgr);
         var scaled = new Mat();
@@ -80,7 +85,7 @@ public static class CameraHealth
     /// </summary>
     private static double ViewMatch(Mat referenceView, Mat grey)
     {
-        using var reference = Scaled(referenceView);
+        using var reference = WorkingGrey(referenceView);
         using var orb = ORB.Create(1000);
         using var refDesc = new Mat();
         using var curDesc = new Mat();

@@ -26,7 +26,7 @@ public sealed class ZoneSignature
         _zones = zones;
     }
 
-    /// <summary>Size of the frame it was taken from: a frame of another size is another view.</summary>
+    /// <summary>Size of the scaled frame it was taken from: a frame of another shape is another view.</summary>
     public int Width { get; }
     public int Height { get; }
     public int ZoneCount => _zones.Count;
@@ -34,13 +34,16 @@ public sealed class ZoneSignature
     /// <summary>One zone's cells: its name, its rectangle in the scaled frame, and its grey cell averages, row by row.</summary>
     private sealed record ZoneCells(string Name, Rect Rect, int Columns, int Rows, byte[] Cells);
 
-    public static ZoneSignature Of(Mat bgr, IEnumerable<Zone> zones)
+    /// <param name="image">The frame in colour, or a grey copy of any size (the audit passes its 640 px working copy,
+    /// which for a landscape camera is already the right size).</param>
+    public static ZoneSignature Of(Mat image, IEnumerable<Zone> zones)
     {
-        double f = (double)ModelSide / Math.Max(bgr.Width, bgr.Height);
-        int sw = Math.Max(1, (int)Math.Round(bgr.Width * f)), sh = Math.Max(1, (int)Math.Round(bgr.Height * f));
-        using var grey = Pictures.Grey(bgr);
+        double f = (double)ModelSide / Math.Max(image.Width, image.Height);
+        int sw = Math.Max(1, (int)Math.Round(image.Width * f)), sh = Math.Max(1, (int)Math.Round(image.Height * f));
+        using var grey = Pictures.Grey(image);
         using var scaled = new Mat();
-        Cv2.Resize(grey, scaled, new Size(sw, sh), 0, 0, InterpolationFlags.Area);
+        if (grey.Width == sw && grey.Height == sh) grey.CopyTo(scaled);
+        else Cv2.Resize(grey, scaled, new Size(sw, sh), 0, 0, InterpolationFlags.Area);
 
         var cells = new List<ZoneCells>();
         foreach (var zone in zones)
@@ -58,7 +61,7 @@ public sealed class ZoneSignature
             System.Runtime.InteropServices.Marshal.Copy(small.Data, bytes, 0, bytes.Length);
             cells.Add(new ZoneCells(zone.Name, rect, columns, rows, bytes));
         }
-        return new ZoneSignature(bgr.Width, bgr.Height, cells);
+        return new ZoneSignature(sw, sh, cells);
     }
 
     /// <summary>

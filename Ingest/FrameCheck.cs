@@ -11,12 +11,15 @@ public static class FrameCheck
     /// <summary>Mean grey level below which, with almost no variation, the frame is black.</summary>
     public const double BlackMean = 12, BlackSpread = 6;
 
+    /// <param name="image">The frame in colour, or a grey copy of it (the audit passes the grey working copy it already has).</param>
     public static void ThrowIfBlack(Mat image)
     {
+        // Judged on a 64×64 thumbnail: sensor noise averages out there, so a dark frame's spread stays small.
         using var small = new Mat();
         Cv2.Resize(image, small, new Size(64, 64), 0, 0, InterpolationFlags.Area);
         using var grey = new Mat();
-        Cv2.CvtColor(small, grey, ColorConversionCodes.BGR2GRAY);
+        if (small.Channels() == 1) small.CopyTo(grey);
+        else Cv2.CvtColor(small, grey, ColorConversionCodes.BGR2GRAY);
         Cv2.MeanStdDev(grey, out var mean, out var spread);
         if (mean.Val0 < BlackMean && spread.Val0 < BlackSpread)
             throw new BadSnapshotException($"all-black frame (mean grey {mean.Val0:0.0}): lens covered or camera dark");
