@@ -4,7 +4,7 @@ using DeskVision.Ingest;
 
 namespace DeskVision.Web.Cli;
 
-/// <summary><c>deskvision eval --images DIR --labels DIR [--model n|s|m|PATH] [--min-confidence X] [--operating X] [--tiled [--grid N]]</c>,
+/// <summary><c>deskvision eval --images DIR --labels DIR [--model n|s|m|PATH] [--min-confidence X] [--operating X] [--tiled [--grid N]] [--cascade s|m|PATH]</c>,
 /// or <c>deskvision eval --scenarios [DIR]</c> for the reference checks' precision and recall on the scenario set.</summary>
 public static class EvalCommand
 {
@@ -21,6 +21,10 @@ public static class EvalCommand
         float operating = args.GetFloat("operating") ?? 0.25f;
 
         using var detector = new ObjectDetector(new DetectorOptions { ModelPath = ModelFile.Resolve(args.Get("model"), ProjectPaths.Models) });
+        // --cascade: the model above on every image, this stronger one only where it is unsure (see Cascade).
+        using var strong = args.Get("cascade") is { } second ? new ObjectDetector(new DetectorOptions { ModelPath = ModelFile.Resolve(second, ProjectPaths.Models) }) : null;
+        var cascade = strong is null ? null : new Cascade(detector, strong, DetectionEval.DeskClasses);
+        int escalated = 0;
         var eval = new DetectionEval(DetectionEval.DeskClasses, operating);
         var files = Directory.EnumerateFiles(images).Where(f => f.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase)
             || f.EndsWith(".jpeg", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".png", StringComparison.OrdinalIgnoreCase)).Order().ToList();
@@ -30,13 +34,20 @@ public static class EvalCommand
             string labelFile = Path.Combine(labels, Path.GetFileNameWithoutExtension(files[i]) + ".txt");
             using var image = SnapshotImage.Decode(File.ReadAllBytes(files[i]));
             var truth = File.Exists(labelFile) ? DetectionEval.ReadYoloLabels(labelFile, image.Width, image.Height) : [];
-            eval.Add(tiled ? TiledDetection.Detect(detector, image, rankThreshold, grid) : detector.Detect(image, rankThreshold), truth);
+            if (cascade is not null)
+            {
+                var (found, passedOn) = cascade.Detect(image, rankThreshold);
+                if (passedOn) escalated++;
+                eval.Add(found, truth);
+            }
+            else eval.Add(tiled ? TiledDetection.Detect(detector, image, rankThreshold, grid) : detector.Detect(image, rankThreshold), truth);
             if ((i + 1) % 10 == 0 || i + 1 == files.Count)
                 Console.Error.Write($"\r[eval] {i + 1}/{files.Count} images, {clock.Elapsed.TotalSeconds:0.0} s");
         }
         Console.Error.WriteLine();
         var report = eval.Report(detector.Labels);
-        Console.WriteLine($"model {detector.ModelId}{(tiled ? $", tiled {grid}×{grid} + full frame" : "")}; ranked at confidence ≥ {rankThreshold}; precision/recall at ≥ {operating}");
+        Console.WriteLine($"model {cascade?.ModelId ?? detector.ModelId}{(tiled ? $", tiled {grid}×{grid} + full frame" : "")}" +
+            $"{(cascade is null ? "" : $", {escalated} of {files.Count} images passed on to the stronger model")}; ranked at confidence ≥ {rankThreshold}; precision/recall at ≥ {operating}");
         Console.WriteLine($"{"class",-14} {"gt",5} {"dets",5} {"P",6} {"R",6} {"AP50",6}");
         foreach (var c in report.Classes)
             Console.WriteLine($"{c.Label,-14} {c.GroundTruth,5} {c.Detections,5} {c.Precision,6:0.000} {c.Recall,6:0.000} {c.AP50,6:0.000}");
