@@ -47,7 +47,7 @@ public sealed class PagesHost : IAsyncLifetime
         app.MapGet("/test/sign-in", async (HttpContext http, DeskVisionDb db, string user) =>
         {
             var account = await db.Users.AsNoTracking().SingleAsync(u => u.UserName == user);
-            await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, CurrentUser.Of(account).ToPrincipal(CookieAuthenticationDefaults.AuthenticationScheme));
+            await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, Accounts.Principal(account));
             return Results.Ok();
         });
         app.MapHeatmaps();
