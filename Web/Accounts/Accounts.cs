@@ -1,3 +1,6 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
 using System.Threading.RateLimiting;
 using DeskVision.Store;
 using Microsoft.AspNetCore.Authentication;
@@ -89,12 +92,12 @@ public static class Accounts
     }
 
     /// <summary>What the sign-in cookie holds for an account.</summary>
-    public static System.Security.Claims.ClaimsPrincipal Principal(UserAccount account) =>
+    public static ClaimsPrincipal Principal(UserAccount account) =>
         CurrentUser.Of(account).ToPrincipal(CookieAuthenticationDefaults.AuthenticationScheme, PasswordStamp(account));
 
     /// <summary>A short digest of the stored password hash: it changes with every new password (the hash has a fresh salt).</summary>
     public static string PasswordStamp(UserAccount account) =>
-        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(account.PasswordHash)))[..16];
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(account.PasswordHash)))[..16];
 
     /// <summary>
     /// <see cref="UserAccount.LockedUntil"/> of an account an admin disabled: a lock with no end, lifted only by an admin.
