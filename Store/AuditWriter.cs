@@ -34,6 +34,12 @@ public sealed class AuditWriter(DeskVisionDb db)
                 }).ToList(),
             };
             db.StandardVersions.Add(version);
+            // In the same transaction: of processes storing the same new version at once, one stores it and logs it.
+            db.AuditLog.Add(new AuditLogEntry
+            {
+                At = version.LoadedAt, Actor = StandardFileActor, Action = StandardVersionAction, Subject = StandardSubject(standard.Name),
+                Details = await ChangesSinceLastAsync(version, ct),
+            });
             try
             {
                 await db.SaveChangesAsync(ct);
@@ -49,6 +55,37 @@ public sealed class AuditWriter(DeskVisionDb db)
         StandardIds[cacheKey] = existing.Value;
         return existing.Value;
     }
+
+    /// <summary>
+    /// The audit log's record of a new version of the standard: the site edits its standard file, and the first process to
+    /// load the new content stores it and writes this entry, naming the clauses that changed.
+    /// </summary>
+    public const string StandardVersionAction = "standard.version", StandardFileActor = "standard-file";
+    public static string StandardSubject(string name) => $"standard:{name}";
+
+    /// <summary>"version 2026.2 (a1b2c3d4e5f6): changed desk.cup, desk.phone-on-desk; added …; removed …", against the version stored last.</summary>
+    private async Task<string> ChangesSinceLastAsync(StandardVersion next, CancellationToken ct)
+    {
+        string head = $"version {next.Version} ({next.ContentHash[..Math.Min(12, next.ContentHash.Length)]})";
+        var last = await db.StandardVersions.AsNoTracking().Where(s => s.Name == next.Name).OrderByDescending(s => s.LoadedAt).ThenByDescending(s => s.Id)
+            .Include(s => s.Clauses).FirstOrDefaultAsync(ct);
+        if (last is null) return $"{head}: first version, {next.Clauses.Count} clauses, {next.Clauses.Count(c => c.Active)} active";
+        var before = last.Clauses.ToDictionary(c => c.Key);
+        var after = next.Clauses.ToDictionary(c => c.Key);
+        var changed = after.Values.Where(c => before.TryGetValue(c.Key, out var b)
+            && (b.Active != c.Active || b.MaxPoints != c.MaxPoints || b.TextZh != c.TextZh || b.Severity != c.Severity || b.Pillar != c.Pillar
+                || !JsonDocumentsEqual(b.RulesJson, c.RulesJson))).Select(c => c.Key).Order().ToList();
+        var added = after.Keys.Except(before.Keys).Order().ToList();
+        var removed = before.Keys.Except(after.Keys).Order().ToList();
+        string List(string what, List<string> keys) => keys.Count == 0 ? "" : $"; {what} {string.Join(", ", keys)}";
+        string details = $"{head} after {last.Version}: {changed.Count} changed, {added.Count} added, {removed.Count} removed" +
+                         List("changed", changed) + List("added", added) + List("removed", removed);
+        return details.Length > 4000 ? details[..4000] : details;
+    }
+
+    // jsonb comes back from PostgreSQL re-spaced and with its keys re-ordered; compare the documents, not the text.
+    private static bool JsonDocumentsEqual(string a, string b) =>
+        System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(a), System.Text.Json.Nodes.JsonNode.Parse(b));
 
     /// <summary>The audit log's record of a zone edit in the app: its action, and its subject for a camera.</summary>
     public const string ZonesEditedAction = "camera.zones";

@@ -1,3 +1,6 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
 using System.Threading.RateLimiting;
 using DeskVision.Store;
 using Microsoft.AspNetCore.Authentication;
@@ -37,6 +40,7 @@ public static class Accounts
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest; // Secure behind TLS; plain http on the hall's LAN
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
             o.SlidingExpiration = true;
+            o.Events.OnValidatePrincipal = CheckAccountAsync;
             // The API answers 401/403; only pages are redirected to the sign-in form.
             o.Events.OnRedirectToLogin = c => Answer(c, StatusCodes.Status401Unauthorized);
             // A signed-in user who may not see a page gets 403 with a page that says so, not a redirect.
@@ -63,6 +67,44 @@ public static class Accounts
         return services;
     }
 
+    /// <summary>
+    /// The cookie holds the role and halls of the moment the user signed in; an admin may have changed them since,
+    /// reset the password or disabled the account. So every request reads the account (one row by key): a disabled or
+    /// removed account, or a new password, ends the session; a changed role or set of halls applies at once.
+    /// </summary>
+    private static async Task CheckAccountAsync(CookieValidatePrincipalContext context)
+    {
+        if (context.Principal is null || CurrentUser.From(context.Principal) is not { } session) return;
+        var db = context.HttpContext.RequestServices.GetRequiredService<DeskVisionDb>();
+        var account = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == session.Id, context.HttpContext.RequestAborted);
+        if (account is null || account.LockedUntil == Disabled || context.Principal.FindFirst(CurrentUser.PasswordClaim)?.Value != PasswordStamp(account))
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return;
+        }
+        var now = CurrentUser.Of(account);
+        if (!now.SameAs(session))
+        {
+            context.ReplacePrincipal(Principal(account));
+            context.ShouldRenew = true;
+        }
+    }
+
+    /// <summary>What the sign-in cookie holds for an account.</summary>
+    public static ClaimsPrincipal Principal(UserAccount account) =>
+        CurrentUser.Of(account).ToPrincipal(CookieAuthenticationDefaults.AuthenticationScheme, PasswordStamp(account));
+
+    /// <summary>A short digest of the stored password hash: it changes with every new password (the hash has a fresh salt).</summary>
+    public static string PasswordStamp(UserAccount account) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(account.PasswordHash)))[..16];
+
+    /// <summary>
+    /// <see cref="UserAccount.LockedUntil"/> of an account an admin disabled: a lock with no end, lifted only by an admin.
+    /// A lock after failed sign-ins ends at a time; this one never does.
+    /// </summary>
+    public static readonly DateTimeOffset Disabled = DateTimeOffset.MaxValue;
+
     private static Task Answer(RedirectContext<CookieAuthenticationOptions> context, int status)
     {
         if (context.Request.Path.StartsWithSegments("/api")) context.Response.StatusCode = status;
@@ -77,6 +119,7 @@ public static class Accounts
         var user = await db.Users.FirstOrDefaultAsync(u => u.UserName == userName, ct);
         if (user is null) return (null, "wrong user name or password");
         var now = DateTimeOffset.UtcNow;
+        if (user.LockedUntil == Disabled) return (null, "account disabled; ask an administrator");
         if (user.LockedUntil > now) return (null, $"account locked after {LockoutAfter} failed sign-ins; try again after {user.LockedUntil:HH:mm} UTC");
         var result = hasher.VerifyHashedPassword(user, user.PasswordHash, password);
         if (result == PasswordVerificationResult.Failed)

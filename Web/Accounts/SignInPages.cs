@@ -25,7 +25,7 @@ public static class SignInPages
                 log.LogWarning("Sign-in refused for {UserName}: {Problem}", userName, problem);
                 return Form(http, antiforgery, returnUrl, problem, StatusCodes.Status401Unauthorized);
             }
-            await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, CurrentUser.Of(user).ToPrincipal(CookieAuthenticationDefaults.AuthenticationScheme));
+            await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, Accounts.Principal(user));
             log.LogInformation("Signed in: {UserName} ({Role})", user.UserName, user.Role);
             // Only local paths: an open redirect would let a phishing link bounce through the sign-in.
             string target = returnUrl is { } r && r.StartsWith('/') && !r.StartsWith("//", StringComparison.Ordinal) ? r : user.StaffId is int own ? $"/staff/{own}" : "/";

@@ -2,6 +2,7 @@ using DeskVision.Detectors;
 using DeskVision.Scoring;
 using DeskVision.Store;
 using DeskVision.Web.Audits;
+using DeskVision.Web.Notifications;
 using Hangfire;
 using Hangfire.PostgreSql;
 using Microsoft.AspNetCore.DataProtection;
@@ -31,6 +32,7 @@ public static class AuditServices
         services.AddSingleton(TimeProvider.System);
         // Each camera's own limit (HttpCameraOptions.Timeout) bounds a snapshot; this only guards against a forgotten one.
         services.AddHttpClient("cameras", c => c.Timeout = TimeSpan.FromSeconds(60));
+        services.AddWebhookClient(config);
         services.AddDataProtection().SetApplicationName("DeskVision").PersistKeysToDbContext<DeskVisionDb>();
 
         services.AddHangfire(h => h

@@ -51,6 +51,8 @@ public static class Hosts
         signedIn.MapGroup("").RequireAuthorization(Policies.Manager).MapCameraApi();
         DeskVision.Web.Reports.ReportPages.MapReports(signedIn);
         DeskVision.Web.Insights.ManagerAndStaffPages.MapManagerAndStaffPages(app); // heatmaps, trends, review, zones, my desk, webhooks: own policies
+        app.MapUserPages();                          // admins only
+        DeskVision.Web.Admin.AuditLogPage.MapAuditLogPage(app); // admins only
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new AdminOnlyDashboard()] });
         app.Lifetime.ApplicationStarted.Register(() =>
             Console.WriteLine($"DeskVision is up: {string.Join(", ", app.Urls)}  (Hangfire dashboard: /hangfire; Ctrl-C stops)"));

@@ -42,6 +42,7 @@ public static class PageParts
             h.Append($"<a href='/reports/monthly'>{E(t["Nav.Monthly"])}</a><a href='/cameras'>{E(t["Nav.Cameras"])}</a>");
         }
         if (user.StaffId is not null) h.Append($"<a href='/me'>{E(t["Nav.MyDesk"])}</a>");
+        if (user.IsAdmin) h.Append($"<a href='/admin/users'>{E(t["Nav.Users"])}</a><a href='/admin/audit-log'>{E(t["Nav.AuditLog"])}</a>");
         h.Append($"<span class=muted>{E(user.DisplayName)}</span>");
         h.Append($"<a class=lang href='{E(t.SwitchLink(request))}'>{E(t["Nav.OtherLanguage"])}</a></nav>");
         return h.ToString();

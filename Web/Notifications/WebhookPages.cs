@@ -35,7 +35,7 @@ public static class WebhookPages
         db.Sites.VisibleTo(user).FirstOrDefaultAsync(s => s.Key == key, ct);
 
     private static async Task<IResult> ListPage(string key, CurrentUser user, Text t, HttpContext http, DeskVisionDb db, IAntiforgery antiforgery,
-        string? message, string? problem, CancellationToken ct)
+        string? message, string? problem, string? field, CancellationToken ct)
     {
         var site = await SiteAsync(db, user, key, ct);
         if (site is null) return Results.NotFound();
@@ -49,7 +49,7 @@ public static class WebhookPages
 
         var h = new StringBuilder($"<h1>{E(t["Hooks.Title"])} · {E(site.Name)}</h1>");
         if (!string.IsNullOrEmpty(message)) h.Append($"<p class=flash>{E(message)}</p>");
-        if (!string.IsNullOrEmpty(problem)) h.Append($"<p class=error>{E(problem)}</p>");
+        if (!string.IsNullOrEmpty(problem)) h.Append($"<p class=error id=problem data-field='{E(field)}'>{E(problem)}</p>");
         h.Append($"<p class=muted>{E(t["Hooks.Hint"])}</p>");
         h.Append($"<table id=webhooks><tr><th>URL</th><th>{E(t["Hooks.Format"])}</th><th>{E(t["Review.State"])}</th><th></th></tr>");
         foreach (var hook in hooks)
@@ -60,8 +60,8 @@ public static class WebhookPages
                      $"<form method=post action='{path}/{hook.Id}/delete'>{token}<button>{E(t["Zones.Remove"])}</button></form></td></tr>");
         if (hooks.Count == 0) h.Append($"<tr><td colspan=4>{E(t["Common.None"])}</td></tr>");
         h.Append($"</table><h2>{E(t["Hooks.Add"])}</h2><form method=post action='{path}' class=dv-form>{token}" +
-                 $"<label>URL<input name=url type=url required maxlength=1000 size=60 placeholder='https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…'></label>" +
-                 $"<label>{E(t["Hooks.Format"])}<select name=format>{string.Concat(Formats.Select(f => $"<option value='{f}'>{E(t["Hooks.Format." + f])}</option>"))}</select></label>" +
+                 $"<label>{E(t["Hooks.Url"])}<input name=url type=url required maxlength={WebhookTargets.MaxUrlLength} size=60{(field == "url" ? " aria-invalid=true aria-describedby=problem" : "")} placeholder='https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…'></label>" +
+                 $"<label>{E(t["Hooks.Format"])}<select name=format{(field == "format" ? " aria-invalid=true aria-describedby=problem" : "")}>{string.Concat(Formats.Select(f => $"<option value='{f}'>{E(t["Hooks.Format." + f])}</option>"))}</select></label>" +
                  $"<button>{E(t["Hooks.Add"])}</button></form>");
         h.Append($"<h2>{E(t["Hooks.Sent"])}</h2><ul id=notices-sent>");
         foreach (var e in sent) h.Append($"<li>{e.At:yyyy-MM-dd HH:mm} UTC · {E(e.Action)} · {E(e.Details)}</li>");
@@ -70,22 +70,33 @@ public static class WebhookPages
         return PageParts.Page(t["Hooks.Title"], t, http.Request, user, h.ToString());
     }
 
-    private static string Back(Site site, string? message = null, string? problem = null) =>
-        $"/sites/{Uri.EscapeDataString(site.Key)}/webhooks" + (message is not null ? $"?message={Uri.EscapeDataString(message)}" : problem is not null ? $"?problem={Uri.EscapeDataString(problem)}" : "");
+    private static string Back(Site site, string? message = null, string? problem = null, string? field = null) =>
+        $"/sites/{Uri.EscapeDataString(site.Key)}/webhooks" + (message is not null ? $"?message={Uri.EscapeDataString(message)}"
+            : problem is not null ? $"?problem={Uri.EscapeDataString(problem)}" + (field is null ? "" : $"&field={Uri.EscapeDataString(field)}") : "");
+
+    /// <summary>A refused field: its label first, so the manager sees which one is wrong.</summary>
+    private static string FieldProblem(Text t, string labelKey, string problem) => t.F("Common.FieldProblem", t[labelKey], problem);
 
     private static void Log(DeskVisionDb db, CurrentUser user, TimeProvider clock, Site site, string what) =>
         db.AuditLog.Add(new AuditLogEntry { At = clock.GetUtcNow(), Actor = user.UserName, Action = LogAction, Subject = $"site:{site.Key}", Details = what });
 
-    private static async Task<IResult> Add(string key, CurrentUser user, Text t, HttpContext http, DeskVisionDb db, IAntiforgery antiforgery, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> Add(string key, CurrentUser user, Text t, HttpContext http, DeskVisionDb db, IAntiforgery antiforgery, TimeProvider clock,
+        WebhookTargets targets, ILogger<WebhookTargets> log, CancellationToken ct)
     {
         var site = await SiteAsync(db, user, key, ct);
         if (site is null) return Results.NotFound();
         if (!await PageParts.ValidTokenAsync(antiforgery, http)) return PageParts.BadToken(t);
         var form = await http.Request.ReadFormAsync(ct);
         string url = form["url"].ToString().Trim(), format = form["format"].ToString();
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || url.Length > 1000)
-            return Results.Redirect(Back(site, problem: t["Hooks.BadUrl"]));
-        if (!Formats.Contains(format)) return Results.Redirect(Back(site, problem: t["Hooks.BadFormat"]));
+        if (await targets.CheckAsync(url, resolve: true, ct) is { } refused)
+        {
+            // Someone probing for the metadata service is worth a line in the log; a typo is not.
+            if (refused.Problem == WebhookUrlProblem.Kind.Blocked)
+                log.LogWarning("Webhook for site {Site} refused: {User} gave a URL at {Address}, a blocked network", site.Key, user.UserName, refused.Address);
+            string problem = refused.Problem == WebhookUrlProblem.Kind.Blocked ? t.F("Hooks.Blocked", refused.Address) : t["Hooks.BadUrl"];
+            return Results.Redirect(Back(site, problem: FieldProblem(t, "Hooks.Url", problem), field: "url"));
+        }
+        if (!Formats.Contains(format)) return Results.Redirect(Back(site, problem: FieldProblem(t, "Hooks.Format", t["Hooks.BadFormat"]), field: "format"));
         db.SiteWebhooks.Add(new SiteWebhook { SiteId = site.Id, Url = url, Format = format });
         Log(db, user, clock, site, $"added {format} {WebhookSender.Redact(url)}");
         await db.SaveChangesAsync(ct);
@@ -111,7 +122,7 @@ public static class WebhookPages
             clock.GetUtcNow(), null, new Dictionary<string, object?> { ["by"] = user.UserName });
         try
         {
-            await WebhookSender.PostAsync(clients.CreateClient("webhooks"), hook!, WebhookPayloads.Build(hook!.Format, notice), ct);
+            await WebhookSender.PostAsync(clients.CreateClient(WebhookClient.Name), hook!, WebhookPayloads.Build(hook!.Format, notice), ct);
             return Results.Redirect(Back(site, message: t["Hooks.TestSent"]));
         }
         catch (WebhookException e) { return Results.Redirect(Back(site, problem: e.Message)); }

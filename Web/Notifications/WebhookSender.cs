@@ -22,7 +22,7 @@ public sealed class WebhookSender(DeskVisionDb db, IHttpClientFactory http, ILog
     {
         var hook = await db.SiteWebhooks.AsNoTracking().FirstOrDefaultAsync(h => h.Id == webhookId, ct);
         if (hook is null || !hook.Enabled) return; // removed or switched off since the message was queued
-        await PostAsync(http.CreateClient("webhooks"), hook, payload, ct);
+        await PostAsync(http.CreateClient(WebhookClient.Name), hook, payload, ct);
         log.LogInformation("Webhook {Webhook} ({Format}) of site {Site}: message delivered", hook.Id, hook.Format, hook.SiteId);
     }
 

@@ -145,7 +145,8 @@ public static class AppealPages
         try
         {
             var appeal = await new Appeals(db, clock).DecideAsync(id, form["outcome"], user.DisplayName, form["note"], ct);
-            db.AuditLog.Add(new AuditLogEntry { At = clock.GetUtcNow(), Actor = user.UserName, Action = $"appeal.{appeal.Outcome}", Subject = $"appeal {id}", Details = form["note"] });
+            db.AuditLog.Add(new AuditLogEntry { At = clock.GetUtcNow(), Actor = user.UserName, Action = $"appeal.{appeal.Outcome}", Subject = Appeals.Subject(id),
+                Details = $"violation {appeal.ViolationId}: {form["note"]}" });
             await db.SaveChangesAsync(ct);
             message = $"Appeal {id} {appeal.Outcome}.";
         }

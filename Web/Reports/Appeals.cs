@@ -17,6 +17,9 @@ public sealed class RefusedException(string field, string problem, bool conflict
 /// </summary>
 public sealed class Appeals(DeskVisionDb db, TimeProvider clock)
 {
+    /// <summary>An appeal as the subject of an audit log entry.</summary>
+    public static string Subject(long appealId) => $"appeal:{appealId}";
+
     public async Task<Appeal> FileAsync(long violationId, int staffId, string? reason, CancellationToken ct)
     {
         var v = await db.AuditViolations.Include(x => x.Appeal).Include(x => x.Audit).ThenInclude(a => a.Camera).ThenInclude(c => c.Window)

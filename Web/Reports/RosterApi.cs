@@ -1,4 +1,5 @@
 using DeskVision.Store;
+using DeskVision.Web.Accounts;
 using Microsoft.EntityFrameworkCore;
 
 namespace DeskVision.Web.Reports;
@@ -10,26 +11,32 @@ namespace DeskVision.Web.Reports;
 public static class RosterApi
 {
     public sealed record ShiftInput(int? StaffId, int? WindowId, DateTimeOffset? From, DateTimeOffset? To);
+    public const string AddAction = "roster.add", RemoveAction = "roster.remove";
+
+    /// <summary>A shift as the subject of an audit log entry: who sat where changes who past violations belong to.</summary>
+    public static string Subject(long shiftId) => $"shift:{shiftId}";
 
     public static void MapRosterApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/roster");
-        api.MapGet("/", async (DeskVisionDb db, int? window, int? staff, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct) =>
+        // A manager sees and changes the roster of their own halls' windows only.
+        api.MapGet("/", async (Accounts.CurrentUser user, DeskVisionDb db, int? window, int? staff, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct) =>
         {
             var since = (from ?? DateTimeOffset.UtcNow.AddDays(-7)).ToUniversalTime();
             var until = (to ?? DateTimeOffset.UtcNow.AddDays(7)).ToUniversalTime();
             return await db.DutyShifts.AsNoTracking()
+                .Where(s => db.Windows.VisibleTo(user, db).Any(w => w.Id == s.WindowId))
                 .Where(s => s.To > since && s.From < until && (window == null || s.WindowId == window) && (staff == null || s.StaffId == staff))
                 .OrderBy(s => s.From).ThenBy(s => s.Window.Name)
                 .Select(s => new { s.Id, staffId = s.StaffId, staff = s.Staff.Name, windowId = s.WindowId, window = s.Window.Name, s.From, s.To, s.Source })
                 .Take(2000).ToListAsync(ct);
         });
 
-        api.MapPost("/", async (ShiftInput input, DeskVisionDb db, CancellationToken ct) =>
+        api.MapPost("/", async (ShiftInput input, Accounts.CurrentUser user, DeskVisionDb db, TimeProvider clock, CancellationToken ct) =>
         {
             var errors = new Dictionary<string, string[]>();
             var staff = await db.Staff.FirstOrDefaultAsync(s => s.Id == input.StaffId, ct);
-            var window = await db.Windows.FirstOrDefaultAsync(w => w.Id == input.WindowId, ct);
+            var window = await db.Windows.VisibleTo(user, db).FirstOrDefaultAsync(w => w.Id == input.WindowId, ct);
             if (staff is null) errors["staffId"] = ["no such staff member"];
             if (window is null) errors["windowId"] = ["no such window"];
             if (staff is not null && window is not null && staff.SiteId != window.SiteId) errors["windowId"] = ["the window is in another hall than the staff member"];
@@ -43,12 +50,24 @@ public static class RosterApi
                 return Results.Conflict(new { problem = $"overlaps shift {clash.Id}: {clash.staff} at {clash.window} {clash.From:u} – {clash.To:u}" });
             var shift = new DutyShift { StaffId = staff!.Id, WindowId = window!.Id, From = from, To = to, Source = DutyShiftSources.Api };
             db.DutyShifts.Add(shift);
+            await db.SaveChangesAsync(ct); // the id first: it is the log entry's subject
+            db.AuditLog.Add(new AuditLogEntry { At = clock.GetUtcNow(), Actor = user.UserName, Action = AddAction, Subject = Subject(shift.Id),
+                Details = $"{staff.Name} at {window.Name} {from:u} – {to:u}" });
             await db.SaveChangesAsync(ct);
             return Results.Created($"/api/roster/{shift.Id}", new { shift.Id, staff = staff.Name, window = window.Name, shift.From, shift.To });
         });
 
         // Removing a shift changes who past violations belong to: attribution is read from the roster at query time.
-        api.MapDelete("/{id:long}", async (long id, DeskVisionDb db, CancellationToken ct) =>
-            await db.DutyShifts.Where(s => s.Id == id).ExecuteDeleteAsync(ct) == 0 ? Results.NotFound() : Results.NoContent());
+        api.MapDelete("/{id:long}", async (long id, Accounts.CurrentUser user, DeskVisionDb db, TimeProvider clock, CancellationToken ct) =>
+        {
+            var shift = await db.DutyShifts.Include(s => s.Staff).Include(s => s.Window)
+                .Where(s => db.Windows.VisibleTo(user, db).Any(w => w.Id == s.WindowId)).FirstOrDefaultAsync(s => s.Id == id, ct);
+            if (shift is null) return Results.NotFound();
+            db.DutyShifts.Remove(shift);
+            db.AuditLog.Add(new AuditLogEntry { At = clock.GetUtcNow(), Actor = user.UserName, Action = RemoveAction, Subject = Subject(id),
+                Details = $"{shift.Staff.Name} at {shift.Window.Name} {shift.From:u} – {shift.To:u}" });
+            await db.SaveChangesAsync(ct);
+            return Results.NoContent();
+        });
     }
 }

@@ -14,6 +14,7 @@ namespace DeskVision.Web.Reports;
 public static class ViolationApi
 {
     public sealed record CloseInput(string? By, string? Note);
+    public const string CloseAction = "violation.close";
     public sealed record AppealInput(int? StaffId, string? Reason);
     public sealed record DecisionInput(string? Outcome, string? By, string? Note);
 
@@ -28,6 +29,8 @@ public static class ViolationApi
             {
                 if (!await db.AuditViolations.VisibleTo(user, db).AnyAsync(v => v.Id == id, ct)) return Results.NotFound();
                 var v = await new Appeals(db, clock).CloseAsync(id, user.DisplayName, input.Note, ct);
+                db.AuditLog.Add(new AuditLogEntry { At = clock.GetUtcNow(), Actor = user.UserName, Action = CloseAction, Subject = Review.ReviewPages.Subject(id), Details = v.CloseNote });
+                await db.SaveChangesAsync(ct);
                 return Results.Ok(new { v.Id, v.ClosedAt, v.ClosedBy, v.CloseNote });
             })).RequireAuthorization(Policies.Manager);
 
@@ -46,7 +49,8 @@ public static class ViolationApi
             {
                 if (!await db.Appeals.AnyAsync(p => p.Id == id && db.AuditViolations.VisibleTo(user, db).Any(v => v.Id == p.ViolationId), ct)) return Results.NotFound();
                 var appeal = await new Appeals(db, clock).DecideAsync(id, input.Outcome, user.DisplayName, input.Note, ct);
-                db.AuditLog.Add(new AuditLogEntry { At = clock.GetUtcNow(), Actor = user.UserName, Action = $"appeal.{appeal.Outcome}", Subject = $"appeal {id}", Details = input.Note });
+                db.AuditLog.Add(new AuditLogEntry { At = clock.GetUtcNow(), Actor = user.UserName, Action = $"appeal.{appeal.Outcome}", Subject = Appeals.Subject(id),
+                    Details = $"violation {appeal.ViolationId}: {input.Note}" });
                 await db.SaveChangesAsync(ct);
                 return Results.Ok(new { appeal.Id, appeal.Outcome, appeal.DecidedBy, appeal.DecidedAt, appeal.DecisionNote });
             })).RequireAuthorization(Policies.Manager);

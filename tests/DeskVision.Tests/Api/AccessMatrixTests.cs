@@ -110,6 +110,11 @@ public sealed class AccessMatrixTests(RunningApp app) : IAsyncLifetime
         // Detector evaluation material and the job dashboard: admins only.
         { "manager-a", "/api/false-positives", Forbidden }, { "admin", "/api/false-positives", Ok },
         { "manager-a", "/hangfire", Forbidden }, { "admin", "/hangfire", Ok },
+        // Accounts and the audit log: admins only.
+        { "anonymous", "/admin/users", Redirect }, { "staff-a", "/admin/users", Forbidden }, { "manager-a", "/admin/users", Forbidden },
+        { "admin", "/admin/users", Ok }, { "manager-a", "/admin/audit-log", Forbidden }, { "admin", "/admin/audit-log", Ok },
+        // A camera's details: the hall's managers and admins.
+        { "manager-a", "/api/cameras/cam-{hallA}", Ok }, { "manager-b", "/api/cameras/cam-{hallA}", NotFound }, { "staff-a", "/api/cameras/cam-{hallA}", Forbidden },
     };
 
     [Theory]
@@ -128,6 +133,23 @@ public sealed class AccessMatrixTests(RunningApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Manager_reads_and_changes_only_the_roster_of_their_own_hall()
+    {
+        int windowA;
+        await using (var db = app.Database.NewContext()) windowA = await db.Windows.Where(w => w.Site.Key == HallA).Select(w => w.Id).SingleAsync();
+        var shifts = await _as["manager-b"].GetFromJsonAsync<JsonElement>($"/api/roster?window={windowA}");
+        Assert.Equal(0, shifts.GetArrayLength());
+        Assert.True((await _as["manager-a"].GetFromJsonAsync<JsonElement>($"/api/roster?window={windowA}")).GetArrayLength() > 0);
+        var intoOtherHall = await _as["manager-b"].PostAsJsonAsync("/api/roster",
+            new { staffId = _staffA, windowId = windowA, from = DateTimeOffset.UtcNow.AddDays(3), to = DateTimeOffset.UtcNow.AddDays(3).AddHours(1) });
+        Assert.Equal(HttpStatusCode.BadRequest, intoOtherHall.StatusCode);
+        long shiftA;
+        await using (var db = app.Database.NewContext()) shiftA = await db.DutyShifts.Where(s => s.WindowId == windowA).Select(s => s.Id).FirstAsync();
+        Assert.Equal(NotFound, (await _as["manager-b"].DeleteAsync($"/api/roster/{shiftA}")).StatusCode);
+        await using (var db = app.Database.NewContext()) Assert.True(await db.DutyShifts.AnyAsync(s => s.Id == shiftA));
+    }
+
+    [Fact]
     public async Task Only_admins_change_schedules_and_credentials_and_the_change_is_logged()
     {
         var byManager = await _as["manager-a"].PutAsJsonAsync($"/api/cameras/cam-{HallA}/schedule", new { everyMinutes = 30 });
@@ -135,7 +157,7 @@ public sealed class AccessMatrixTests(RunningApp app) : IAsyncLifetime
         Assert.Equal(Forbidden, (await _as["manager-a"].PutAsJsonAsync($"/api/cameras/cam-{HallA}/credentials", new { user = "x", password = "y" })).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await app.Http.PutAsJsonAsync($"/api/cameras/cam-{HallA}/schedule", new { everyMinutes = 30 })).StatusCode);
         await using var db = app.Database.NewContext();
-        var entry = await db.AuditLog.Where(e => e.Subject == $"cam-{HallA}").OrderByDescending(e => e.Id).FirstAsync();
+        var entry = await db.AuditLog.Where(e => e.Subject == $"camera:cam-{HallA}").OrderByDescending(e => e.Id).FirstAsync();
         Assert.Equal(("admin", "camera.schedule"), (entry.Actor, entry.Action));
     }
 }

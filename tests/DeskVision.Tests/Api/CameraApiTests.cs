@@ -118,6 +118,84 @@ public sealed class CameraApiTests(RunningApp app)
         Assert.True(errors.TryGetProperty("burstSize", out _));
     }
 
+    private const string SeatZone = """[{"name":"seat","kind":"seat","polygon":[[0,0],[1,0],[1,1],[0,1]]}]""";
+
+    private static object NewCamera(string key, string source, string user = CameraSimulator.User, string password = CameraSimulator.Password) => new
+    {
+        key, site = "api-hall", window = $"{key}号窗口", source, user, password, zones = JsonSerializer.Deserialize<JsonElement>(SeatZone),
+    };
+
+    [Fact]
+    public async Task Admin_adds_a_camera_and_reads_it_back_without_its_password()
+    {
+        await app.AddCameraAsync(CameraMode.Live); // makes sure the hall "api-hall" exists
+        string key = $"new-{Guid.NewGuid():N}"[..12];
+
+        var added = await app.Http.PostAsJsonAsync("/api/cameras", NewCamera(key, app.Cameras.Add(CameraMode.Basic)));
+
+        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+        var camera = await app.Http.GetFromJsonAsync<JsonElement>($"/api/cameras/{key}");
+        Assert.Equal(CameraSimulator.User, camera.GetProperty("user").GetString());
+        Assert.True(camera.GetProperty("hasCredentials").GetBoolean());
+        Assert.False(camera.GetProperty("schedule").GetProperty("scheduleEnabled").GetBoolean()); // off until an admin turns it on
+        Assert.Equal("seat", camera.GetProperty("zones")[0].GetProperty("name").GetString());
+        Assert.DoesNotContain(CameraSimulator.Password, camera.GetRawText());
+        Assert.DoesNotContain(CameraSimulator.Password, await added.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Conflict, (await app.Http.PostAsJsonAsync("/api/cameras", NewCamera(key, app.Cameras.Add(CameraMode.Basic)))).StatusCode);
+        // The stored password opens the camera: the audit gets the picture through Basic auth.
+        (await app.Http.PostAsync($"/api/cameras/{key}/audit-now", null)).EnsureSuccessStatusCode();
+        Assert.Equal(AuditStatuses.Ok, (await WaitForAuditAsync(key)).Status);
+    }
+
+    [Theory]
+    [InlineData("../../etc/cron.d/x", "key")]
+    [InlineData("cam/../../x", "key")]
+    [InlineData("cam%2F..", "key")]
+    [InlineData("folder:/etc", "source")]
+    [InlineData("file:///etc/passwd", "source")]
+    [InlineData("gopher://127.0.0.1:6379/_FLUSHALL", "source")]
+    [InlineData("ftp://cam.example/snapshot.jpg", "source")]
+    [InlineData("http://admin:Hidden-pw-1@cam.example/ISAPI/Streaming/channels/101/picture", "source")]
+    public async Task A_camera_with_a_key_that_is_not_a_plain_name_or_a_source_that_is_not_a_camera_url_is_refused_naming_the_field(string value, string field)
+    {
+        await app.AddCameraAsync(CameraMode.Live);
+        string key = field == "key" ? value : $"bad-{Guid.NewGuid():N}"[..12];
+        string source = field == "source" ? value : "http://127.0.0.1:9/snapshot.jpg";
+
+        var response = await app.Http.PostAsJsonAsync("/api/cameras", NewCamera(key, source));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(JsonDocument.Parse(body).RootElement.GetProperty("errors").TryGetProperty(field, out _), body);
+        Assert.DoesNotContain("Hidden-pw-1", body);
+        await using var db = app.Database.NewContext();
+        Assert.False(await db.Cameras.AnyAsync(c => c.Key == key));
+    }
+
+    [Fact]
+    public async Task A_camera_is_changed_in_place_and_removed_only_while_it_has_no_audits()
+    {
+        string audited = await app.AddCameraAsync(CameraMode.Live);
+        var upload = new ByteArrayContent(File.ReadAllBytes(TestData.Coco("000000000459.jpg")));
+        upload.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+        (await app.Http.PostAsync($"/api/cameras/{audited}/snapshots", upload)).EnsureSuccessStatusCode();
+        string unused = $"gone-{Guid.NewGuid():N}"[..12];
+        (await app.Http.PostAsJsonAsync("/api/cameras", NewCamera(unused, app.Cameras.Add(CameraMode.Live)))).EnsureSuccessStatusCode();
+
+        var moved = await app.Http.PutAsJsonAsync($"/api/cameras/{unused}", new { window = "备用窗口", source = "rtsp://127.0.0.1:8554/stream1", user = "" });
+        Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+        var camera = await moved.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("备用窗口", camera.GetProperty("window").GetString());
+        Assert.False(camera.GetProperty("hasCredentials").GetBoolean()); // no user: the password goes with it
+
+        var kept = await app.Http.DeleteAsync($"/api/cameras/{audited}");
+        Assert.Equal(HttpStatusCode.Conflict, kept.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await app.Http.DeleteAsync($"/api/cameras/{unused}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Http.GetAsync($"/api/cameras/{unused}")).StatusCode);
+        await using var db = app.Database.NewContext();
+        Assert.True(await db.Audits.AnyAsync(a => a.Camera.Key == audited));
+    }
+
     private async Task<Audit> WaitForAuditAsync(string camera)
     {
         for (var until = DateTime.UtcNow.AddSeconds(60); DateTime.UtcNow < until; await Task.Delay(200))

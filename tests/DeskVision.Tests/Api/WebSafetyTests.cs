@@ -1,5 +1,8 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using DeskVision.Tests.Fixtures;
 using DeskVision.Web.Audits;
+using Microsoft.EntityFrameworkCore;
 
 namespace DeskVision.Tests.Api;
 
@@ -22,6 +25,12 @@ public sealed class WebSafetyTests(RunningApp app)
     [InlineData("/audits/999999999/image")]
     [InlineData("/audits/..%2F..%2Fetc%2Fpasswd/image")]
     [InlineData("/api/audits/999999999")]
+    [InlineData("/evidence/audits/..%2F..%2F..%2Fetc%2Fpasswd")]
+    [InlineData("/evidence/audits/1%2F..%2F..%2F..%2Fetc%2Fpasswd")]
+    [InlineData("/evidence/audits/%2Fetc%2Fpasswd")]
+    [InlineData("/evidence/violations/..%2F..%2F..%2Fetc%2Fpasswd")]
+    [InlineData("/evidence/..%2F..%2F..%2Fetc%2Fpasswd")]
+    [InlineData("/evidence/audits/..%252F..%252Fetc%252Fpasswd")]
     public async Task Unknown_or_crafted_ids_find_nothing(string path)
     {
         var response = await app.Http.GetAsync(path);
@@ -38,6 +47,33 @@ public sealed class WebSafetyTests(RunningApp app)
         using var folder = new TestData.TempFolder();
         File.WriteAllText(Path.Combine(Path.GetDirectoryName(folder.Path)!, "outside.jpg"), "x");
         Assert.Null(new EvidenceFolder(folder.Path).Resolve(stored));
+    }
+
+    /// <summary>
+    /// Evidence is looked up by the audit's number and served from the path the audit row holds; even a row whose path
+    /// was tampered with (pointing out of the evidence folder) serves nothing.
+    /// </summary>
+    [Theory]
+    [InlineData("../../../../../../../../etc/passwd")]
+    [InlineData("/etc/passwd")]
+    public async Task A_stored_evidence_path_leading_out_of_the_evidence_folder_serves_nothing(string tampered)
+    {
+        string camera = await app.AddCameraAsync(Cameras.CameraMode.Live);
+        var image = new ByteArrayContent(File.ReadAllBytes(TestData.Coco("000000000459.jpg")));
+        image.Headers.ContentType = new("image/jpeg");
+        var uploaded = await app.Http.PostAsync($"/api/cameras/{camera}/snapshots", image);
+        long id = (await uploaded.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("auditId").GetInt64();
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await app.Http.GetAsync($"/evidence/audits/{id}")).StatusCode); // the real picture is there
+
+        await using (var db = app.Database.NewContext())
+            await db.Audits.Where(a => a.Id == id).ExecuteUpdateAsync(s => s.SetProperty(a => a.SnapshotPath, tampered));
+
+        foreach (string path in new[] { $"/evidence/audits/{id}", $"/audits/{id}/image" })
+        {
+            var response = await app.Http.GetAsync(path);
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+            Assert.DoesNotContain("root:", await response.Content.ReadAsStringAsync());
+        }
     }
 
     [Fact]

@@ -30,6 +30,14 @@ public static partial class SignedInClient
         return client;
     }
 
+    /// <summary>Posts a form as the browser does from <paramref name="page"/>: with that page's anti-forgery token.</summary>
+    public static async Task<HttpResponseMessage> SubmitFormAsync(this HttpClient http, string page, string action, params (string Name, string Value)[] fields)
+    {
+        string token = FormToken(await http.GetStringAsync(page));
+        return await http.PostAsync(action, new FormUrlEncodedContent(fields.Select(f => KeyValuePair.Create(f.Name, f.Value))
+            .Append(KeyValuePair.Create("__RequestVerificationToken", token))));
+    }
+
     /// <summary>The anti-forgery token of the first form on a page, as a browser would send it back.</summary>
     public static string FormToken(string html) => WebUtility.HtmlDecode(Token().Match(html).Groups[1].Value);
 

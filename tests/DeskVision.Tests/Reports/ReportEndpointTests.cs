@@ -137,7 +137,7 @@ public sealed class ReportEndpointTests(RunningApp app)
         }));
         Assert.Contains($"Appeal {appeal} overturned", await decided.Content.ReadAsStringAsync());
         await using (var db = app.Database.NewContext())
-            Assert.Contains(await db.AuditLog.Where(e => e.Subject == $"appeal {appeal}").ToListAsync(), e => e.Actor == $"chen-{suffix}" && e.Action == "appeal.overturned");
+            Assert.Contains(await db.AuditLog.Where(e => e.Subject == $"appeal:{appeal}").ToListAsync(), e => e.Actor == $"chen-{suffix}" && e.Action == "appeal.overturned");
         Assert.Contains("overturned", await wang.GetStringAsync($"/staff/{month.Wang}?month=2026-03"));
     }
 

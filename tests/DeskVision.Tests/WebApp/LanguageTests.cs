@@ -13,7 +13,7 @@ namespace DeskVision.Tests.WebApp;
 public sealed partial class LanguageTests
 {
     private static readonly string Resources = Path.Combine(TestData.Root, "Web", "Resources");
-    private static readonly string[] PageFolders = ["Insights", "Review", "Zones", "MyDesk", "Notifications"];
+    private static readonly string[] PageFolders = ["Insights", "Review", "Zones", "MyDesk", "Notifications", "Accounts", "Admin"];
 
     private static Dictionary<string, string> Read(string file) =>
         XDocument.Load(Path.Combine(Resources, file)).Root!.Elements("data").ToDictionary(d => (string)d.Attribute("name")!, d => (string)d.Element("value")!);
@@ -43,7 +43,12 @@ public sealed partial class LanguageTests
         // Keys built from data: a violation's state, an appeal's outcome, a webhook's format.
         var built = new[] { "open", "rectified", "closed", "overturned" }.Select(s => "State." + s)
             .Concat(new[] { DeskVision.Store.AppealOutcomes.Upheld, DeskVision.Store.AppealOutcomes.Overturned }.Select(o => "Outcome." + o))
-            .Concat(DeskVision.Web.Notifications.WebhookPages.Formats.Select(f => "Hooks.Format." + f));
+            .Concat(DeskVision.Web.Notifications.WebhookPages.Formats.Select(f => "Hooks.Format." + f))
+            .Concat(DeskVision.Store.Roles.All.Select(r => "Role." + r))
+            .Concat(new[] { "role", "password", "enabled", "disabled", "unlocked" }.Select(d => "Users.Done." + d))
+            // The account pages hand keys on as strings (a field's label, a problem found by AccountChanges).
+            .Concat(Directory.EnumerateFiles(Path.Combine(TestData.Root, "Web", "Accounts"), "*.cs")
+                .SelectMany(file => NamedKey().Matches(File.ReadAllText(file)).Select(m => m.Groups[1].Value)));
         Assert.All(built, key => Assert.True(zh.ContainsKey(key), $"'{key}' is missing"));
 
         Assert.Equal(zh["Heat.Title"], Text.In("zh")["Heat.Title"]);
@@ -51,6 +56,9 @@ public sealed partial class LanguageTests
         Assert.Equal("Trends", new Text(CultureInfo.GetCultureInfo("en")).F("Trend.Title"));
         Assert.Equal("No.Such.Key", Text.In("zh")["No.Such.Key"]);   // a missing key shows as itself, to be seen and fixed
     }
+
+    [GeneratedRegex(@"""(Users\.[A-Z][A-Za-z]+)""")]
+    private static partial Regex NamedKey();
 
     private static HashSet<string> Places(string text) => [.. Place().Matches(text).Select(m => m.Groups[1].Value)];
 

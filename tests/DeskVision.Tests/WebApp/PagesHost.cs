@@ -4,6 +4,7 @@ using DeskVision.Tests.Fixtures;
 using DeskVision.Web.Accounts;
 using DeskVision.Web.Audits;
 using DeskVision.Web.Insights;
+using DeskVision.Web.Notifications;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
@@ -38,6 +39,7 @@ public sealed class PagesHost : IAsyncLifetime
         builder.Services.AddSingleton(new EvidenceFolder(Evidence.Path));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHttpClient();
+        builder.Services.AddWebhookClient(builder.Configuration);
         var app = builder.Build();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -45,7 +47,7 @@ public sealed class PagesHost : IAsyncLifetime
         app.MapGet("/test/sign-in", async (HttpContext http, DeskVisionDb db, string user) =>
         {
             var account = await db.Users.AsNoTracking().SingleAsync(u => u.UserName == user);
-            await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, CurrentUser.Of(account).ToPrincipal(CookieAuthenticationDefaults.AuthenticationScheme));
+            await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, Accounts.Principal(account));
             return Results.Ok();
         });
         app.MapHeatmaps();
