@@ -34,7 +34,9 @@ public sealed class DemoCameras : IAsyncDisposable
 
     private DemoCameras(WebApplication app, Uri baseUrl, Task stopped) { _app = app; BaseUrl = baseUrl; Stopped = stopped; }
 
-    public static async Task<DemoCameras> StartAsync(int port, IReadOnlyDictionary<string, string> folders, Action<string>? log, CancellationToken ct)
+    /// <param name="still">Each camera keeps to one photo of its folder and sends it with fresh sensor noise and JPEG
+    /// encoding every time: a live camera over a desk where nothing moves (a quiet hall), not a frozen one.</param>
+    public static async Task<DemoCameras> StartAsync(int port, IReadOnlyDictionary<string, string> folders, Action<string>? log, CancellationToken ct, bool still = false)
     {
         var photos = new Dictionary<string, string[]>(StringComparer.Ordinal);
         foreach (var (name, folder) in folders)
@@ -54,6 +56,7 @@ public sealed class DemoCameras : IAsyncDisposable
             if (!photos.TryGetValue(name, out var list)) return Results.NotFound();
             if (list.Length == 0) return Results.Problem("this demo camera has no photos (../shared/testdata missing?)", statusCode: 503);
             int turn = turns.AddOrUpdate(name, 0, (_, n) => n + 1);
+            if (still) return Results.File(StillFrame(list[(name.GetHashCode() & 0x7fffffff) % list.Length], turn), "image/jpeg");
             return Results.File(list[turn % list.Length], "image/jpeg");
         });
         await app.StartAsync(ct);
@@ -62,6 +65,18 @@ public sealed class DemoCameras : IAsyncDisposable
         var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, app.Lifetime.ApplicationStopping);
         var stopped = Task.Delay(Timeout.Infinite, linked.Token).ContinueWith(_ => linked.Dispose(), TaskScheduler.Default);
         return new DemoCameras(app, address, stopped);
+    }
+
+    private static byte[] StillFrame(string photo, int seed)
+    {
+        using var scene = OpenCvSharp.Cv2.ImRead(photo);
+        using var noise = new OpenCvSharp.Mat(scene.Size(), OpenCvSharp.MatType.CV_16SC3);
+        new OpenCvSharp.RNG((ulong)seed + 1).Fill(noise, OpenCvSharp.DistributionType.Normal, new OpenCvSharp.Scalar(0, 0, 0), new OpenCvSharp.Scalar(2, 2, 2));
+        using var wide = new OpenCvSharp.Mat();
+        scene.ConvertTo(wide, OpenCvSharp.MatType.CV_16SC3);
+        OpenCvSharp.Cv2.Add(wide, noise, wide);
+        wide.ConvertTo(scene, OpenCvSharp.MatType.CV_8UC3);
+        return scene.ImEncode(".jpg", new OpenCvSharp.ImageEncodingParam(OpenCvSharp.ImwriteFlags.JpegQuality, 90));
     }
 
     public async ValueTask DisposeAsync()

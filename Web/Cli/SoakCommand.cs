@@ -10,7 +10,7 @@ using Npgsql;
 namespace DeskVision.Web.Cli;
 
 /// <summary>
-/// <c>deskvision soak [--cameras 200] [--every-seconds 10] [--minutes 10] [--workers 2] [--model n]</c>: many pretend
+/// <c>deskvision soak [--cameras 200] [--every-seconds 10] [--minutes 10] [--workers 2] [--model n] [--scene live|still]</c>: many pretend
 /// HTTP cameras, an audit of each every few seconds, real worker processes on one PostgreSQL job store, for a bounded
 /// time. Prints scheduled against stored audits (they must be equal), queue delay p50/p95, failures, and the workers'
 /// memory at the start and the end. Uses a throw-away database on the server of DESKVISION_DB.
@@ -27,10 +27,14 @@ public static class SoakCommand
         int? backlog = args.GetInt("backlog");
         if (backlog is <= 0) throw new UsageException("soak: --backlog must be at least 1");
         string model = args.Get("model") ?? "n";
+        // live: each camera sends the next office photo every time (everything changes, the model runs on every frame);
+        // still: one photo each with fresh noise (a quiet hall: after its first frame a camera's audits skip the model).
+        string scene = args.Get("scene") ?? "live";
+        if (scene is not ("live" or "still")) throw new UsageException("soak: --scene must be live or still");
         string server = AppSettings.ConnectionString();
         string database = $"dv_soak_{DateTime.UtcNow:yyyyMMddHHmmss}";
         string connection = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
-        Say($"{cameraCount} cameras, an audit each every {every} s for {minutes} min, {workerCount} worker process(es), model {model}, database {database}");
+        Say($"{cameraCount} cameras ({scene} scenes), an audit each every {every} s for {minutes} min, {workerCount} worker process(es), model {model}, database {database}");
 
         await Admin(server, $"CREATE DATABASE \"{database}\"", ct);
         var workers = new List<Process>();
@@ -38,7 +42,7 @@ public static class SoakCommand
         {
             var folder = Path.Combine(ProjectPaths.Root, "..", "shared", "testdata", "office", "images");
             var names = Enumerable.Range(0, cameraCount).Select(i => $"soak-{i:000}").ToList();
-            await using var cameras = await DemoCameras.StartAsync(0, names.ToDictionary(n => n, _ => folder), null, ct);
+            await using var cameras = await DemoCameras.StartAsync(0, names.ToDictionary(n => n, _ => folder), null, ct, still: scene == "still");
 
             var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["DESKVISION_DB"] = connection, ["DESKVISION_MODEL"] = model }).Build();
             await using var services = new ServiceCollection().AddLogging().AddDeskVision(config, runJobs: false).BuildServiceProvider();
@@ -92,6 +96,8 @@ public static class SoakCommand
                 var seconds = delays.Select(d => (d.StoredAt - d.DueAt).TotalSeconds).Order().ToList();
                 int failed = delays.Count(d => d.Status != AuditStatuses.Ok);
                 int duplicates = await db.Audits.GroupBy(a => a.PlannedAuditId).CountAsync(g => g.Count() > 1, ct);
+                int reused = await db.Audits.CountAsync(a => a.DetectionsReusedFrom != null, ct);
+                Console.WriteLine($"soak: {reused} of {delays.Count} audits reused an unchanged frame's detections (model not run)");
                 if (backlog is not null && delays.Count > 1)
                 {
                     var times = delays.Select(d => d.StoredAt).Order().ToList();
