@@ -15,4 +15,7 @@ public sealed record DetectorOptions
 
     /// <summary>ONNX Runtime intra-op threads; 0 = one per core.</summary>
     public int Threads { get; init; }
+
+    /// <summary>Let ONNX Runtime's threads busy-wait between operators (off by default; see ObjectDetector). For the benchmark.</summary>
+    public bool AllowSpinning { get; init; }
 }

@@ -50,8 +50,8 @@ public sealed partial class ObjectDetector : IDisposable
         };
         // No busy-waiting between operators: spinning wins ~3 ms a yolov8n run on an idle machine, but a worker shares its
         // cores with PostgreSQL, the web app and its second job loop, and there spinning threads starve them (the bench
-        // with other load on 2 cores: 185-200 audits/min spinning, 430-480 not; see BENCHMARKS.md).
-        so.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        // figures in BENCHMARKS.md, `bench --spinning` against without).
+        so.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
         try
         {
             _session = new InferenceSession(path, so);

@@ -4,11 +4,14 @@ using DeskVision.Web;
 using DeskVision.Web.Cli;
 using DeskVision.Web.Hosting;
 
-var flags = new HashSet<string> { "json", "store", "help", "scenarios", "tiled", "quick", "keep", "verbose", "skip-only" };
+var flags = new HashSet<string> { "json", "store", "help", "scenarios", "tiled", "quick", "keep", "verbose", "skip-only", "spinning" };
 string command = args.Length == 0 ? "help" : args[0];
 var rest = args.Skip(1).ToArray();
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { if (command is not ("serve" or "worker" or "demo-camera")) { e.Cancel = true; cancel.Cancel(); } };
+// SIGTERM too (what `kill` and service managers send): the long commands then clean up (throw-away databases, workers).
+using var terminate = command is "serve" or "worker" or "demo-camera" ? null
+    : System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; cancel.Cancel(); });
 try
 {
     return command switch

@@ -13,7 +13,7 @@ using OpenCvSharp.Dnn;
 namespace DeskVision.Web.Cli;
 
 /// <summary>
-/// <c>deskvision bench [--model n|s|m|PATH] [--images DIR] [--runs N] [--audits N] [--quick] [--skip-only]</c>: what an audit costs
+/// <c>deskvision bench [--model n|s|m|PATH] [--images DIR] [--runs N] [--audits N] [--quick] [--skip-only] [--spinning]</c>: what an audit costs
 /// against what the model alone costs, on the same real photos, after warm-up. Audits are stored in a throw-away
 /// database created on the server of DESKVISION_DB and dropped at the end. The last line holds every figure, for scripts.
 /// </summary>
@@ -40,7 +40,7 @@ public static class BenchCommand
         if (photos.Count == 0) throw new UsageException($"bench: no JPEG photos in '{imageFolder}'");
 
         string modelPath = ModelFile.Resolve(args.Get("model"), ProjectPaths.Models);
-        using var detector = new ObjectDetector(new DetectorOptions { ModelPath = modelPath });
+        using var detector = new ObjectDetector(new DetectorOptions { ModelPath = modelPath, AllowSpinning = args.Flag("spinning") });
         var standard = StandardFile.Load(AppSettings.DefaultStandardFile, detector.Labels);
         var cameras = Directory.GetFiles(Path.Combine(ProjectPaths.Sites, "demo", "cameras"), "*.yaml").Order().Select(CameraFile.Load).ToList();
         var pipeline = new AuditPipeline(detector, standard);
@@ -134,7 +134,7 @@ public static class BenchCommand
         var pipelineStats = Stats.Of(pipelineMs);
         var opencvStats = Stats.Of(opencv);
         // Other work on the machine slows every figure here; the load average says how quiet it was.
-        Console.WriteLine($"model {detector.ModelId}; {photos.Count} photos × {passes} run(s) after warm-up; {Environment.ProcessorCount} cores; " +
+        Console.WriteLine($"model {detector.ModelId}{(args.Flag("spinning") ? " (ONNX Runtime threads spinning)" : "")}; {photos.Count} photos × {passes} run(s) after warm-up; {Environment.ProcessorCount} cores; " +
             $"load average {loadBefore} at the start, {LoadAverage()} at the end");
         if (notJudged.Count > 0) Console.WriteLine($"{notJudged.Count} audits not judged (failed or unreliable) are left out of raw_ms and pipeline_ms");
         Console.WriteLine($"raw_ms        {rawStats}   ONNX Runtime Run on a ready input");

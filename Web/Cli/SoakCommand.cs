@@ -75,17 +75,27 @@ public static class SoakCommand
             var rssStart = workers.Select(Rss).ToList();
 
             var end = backlog is null ? start.AddMinutes(minutes) : start;
-            // A backlog has --minutes to be worked off; a timed run gets half its length again to catch up.
-            var drainUntil = backlog is null ? end.AddMinutes(Math.Max(2, minutes / 2)) : start.AddMinutes(minutes);
-            int stored = 0;
-            while (DateTimeOffset.UtcNow < drainUntil)
+            // Then the workers work off what is left: as long as they keep storing audits (a stall of a minute is a fault,
+            // not a backlog), up to three times the run's length. A backlog run has --minutes in all.
+            var hardStop = backlog is null ? end.AddMinutes(Math.Max(2, minutes * 3)) : start.AddMinutes(minutes);
+            int stored = 0, lastCount = -1;
+            var lastProgress = DateTimeOffset.UtcNow;
+            while (DateTimeOffset.UtcNow < hardStop)
             {
                 await Task.Delay(TimeSpan.FromSeconds(10), ct);
                 await using var db = new DeskVisionDb(DeskVisionDb.Options(connection));
                 stored = await db.Audits.CountAsync(ct);
+                if (stored != lastCount) { lastCount = stored; lastProgress = DateTimeOffset.UtcNow; }
                 Progress($"{stored}/{scheduled} stored, due so far {Math.Min(scheduled, DueSoFar(start, every, cameraCount, perCamera))}, workers alive {workers.Count(p => !p.HasExited)}");
                 if (stored >= scheduled) break;
+                if (DateTimeOffset.UtcNow > end && DateTimeOffset.UtcNow - lastProgress > TimeSpan.FromMinutes(1))
+                {
+                    Progress("no audit stored for a minute after the end: stopping");
+                    break;
+                }
             }
+            Say(stored >= scheduled ? $"all stored {(DateTimeOffset.UtcNow - end).TotalSeconds:0} s (±10 s) after the last was due"
+                : $"stopped {(DateTimeOffset.UtcNow - end).TotalSeconds:0} s after the last was due with {scheduled - stored} not stored");
             var rssEnd = workers.Select(Rss).ToList();
 
             await using (var db = new DeskVisionDb(DeskVisionDb.Options(connection)))
