@@ -119,8 +119,9 @@ public static class AppealPages
             }).ToListAsync(ct);
         var h = new StringBuilder("<h1>申诉 · Appeals</h1>");
         if (!string.IsNullOrEmpty(message)) h.Append($"<p class=muted>{E(message)}</p>");
-        h.Append("<p>Uphold keeps the violation; overturn takes it out of every score and lists it as a detector false positive " +
-                 "(<a href='/api/false-positives?format=csv'>CSV</a>). The decision is kept with your name and note.</p>");
+        // The false-positive list spans every hall, so it is an admin's (managers would get 403).
+        h.Append("<p>Uphold keeps the violation; overturn takes it out of every score and lists it as a detector false positive" +
+                 (user.IsAdmin ? " (<a href='/api/false-positives?format=csv'>CSV</a>)" : "") + ". The decision is kept with your name and note.</p>");
         h.Append("<table><tr><th>filed (UTC)</th><th>window</th><th>violation</th><th>staff says</th><th>decision</th></tr>");
         foreach (var p in appeals)
         {
