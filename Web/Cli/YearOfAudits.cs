@@ -279,7 +279,7 @@ public sealed record YearOfAudits(string SiteKey, int SiteId, int[] CameraIds, i
             """, [new("reason", Reports.Appeals.ReviewReason)], ct);
         await ExecuteAsync(connection, """
             INSERT INTO "AuditLog" ("At", "Actor", "Action", "Subject", "Details")
-            SELECT p."DecidedAt", 'bench-manager', 'appeal.' || p."Outcome", 'appeal ' || p."Id", p."DecisionNote"
+            SELECT p."DecidedAt", 'bench-manager', 'appeal.' || p."Outcome", 'appeal:' || p."Id", p."DecisionNote"
             FROM "Appeals" p WHERE p."StaffId" IS NOT NULL AND p."Outcome" IS NOT NULL
             UNION ALL
             SELECT p."DecidedAt", 'bench-manager', 'violation.false-positive', 'violation:' || p."ViolationId", p."DecisionNote"

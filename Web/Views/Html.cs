@@ -51,7 +51,8 @@ public static class Html
                 "<a href=\"/staff\">人员 Staff</a>"]);
         if (user.StaffId is int staff)
             links.AddRange(["<a href=\"/me\">我的 My desk</a>", $"<a href=\"/staff/{staff}\">我的申诉 My appeals</a>"]);
-        if (user.IsAdmin) links.Add("<a href=\"/hangfire\">任务 Jobs</a>");
+        if (user.IsAdmin)
+            links.AddRange([$"<a href=\"{UserPages.Path}\">用户 Users</a>", $"<a href=\"{Admin.AuditLogPage.Path}\">审计日志 Audit log</a>", "<a href=\"/hangfire\">任务 Jobs</a>"]);
         return $"<nav style=\"display:inline;margin-left:1.5rem;font-size:.9em\">{string.Join(" · ", links)}\n" +
                "<form method=\"post\" action=\"/logout\" style=\"display:inline;margin-left:1rem\"><button style=\"font-size:.8em\">退出 Sign out</button></form></nav>";
     }
