@@ -20,6 +20,7 @@ try
         "eval" => EvalCommand.Run(new CommandArgs(rest, flags)),
         "audit" => await AuditCommand.RunAsync(new CommandArgs(rest, flags), cancel.Token),
         "bench" => await BenchCommand.RunAsync(new CommandArgs(rest, flags), cancel.Token),
+        "bench-pages" => await BenchPagesCommand.RunAsync(new CommandArgs(rest, flags), cancel.Token),
         "serve" => await Hosts.ServeAsync(rest),
         "worker" => await Hosts.WorkerAsync(rest),
         "fuzz" => FuzzCommand.Run(new CommandArgs(rest, flags)),
@@ -65,6 +66,8 @@ static int Help()
                                      precision, recall and AP@0.5 against YOLO-format labels
           bench [--model n|s|m] [--images DIR] [--runs N] [--audits N] [--quick]
                                      model alone against the whole stored audit, OpenCV DNN, throughput, memory
+          bench-pages [--windows 20] [--days 365] [--runs 20] [--keep]
+                                     page speed: a year of audits seeded in a throw-away database, every main page timed
         settings (environment): DESKVISION_DB, DESKVISION_MODEL (n|s|m|PATH, default s),
           DESKVISION_STANDARD (standard file), DESKVISION_EVIDENCE (snapshot folder), DESKVISION_SITE
         """);

@@ -6,7 +6,6 @@ using DeskVision.Ingest;
 using DeskVision.Scoring;
 using DeskVision.Store;
 using DeskVision.Web.Audits;
-using Npgsql;
 using OpenCvSharp;
 using OpenCvSharp.Dnn;
 
@@ -365,7 +364,7 @@ public static class BenchCommand
     }
 
     /// <summary>The 1, 5 and 15 minute load averages, or "?" where /proc is not there.</summary>
-    private static string LoadAverage()
+    internal static string LoadAverage()
     {
         try { return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
         catch (IOException) { return "?"; }
@@ -375,58 +374,28 @@ public static class BenchCommand
 
     private static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
 
-    private readonly record struct Stats(double Min, double Median, double P95, int Count)
-    {
-        public static Stats Of(List<double> ms)
-        {
-            var sorted = ms.Order().ToArray();
-            // Nearest rank: the smallest value with at least 95% of the runs at or below it.
-            double Rank(double q) => sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
-            double median = sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-            return new Stats(sorted[0], median, Rank(0.95), sorted.Length);
-        }
-
-        public override string ToString() =>
-            $"min {F(Min, "0.0"),6}  median {F(Median, "0.0"),6}  p95 {F(P95, "0.0"),6}  ({Count} runs)";
-    }
-
-    /// <summary>A database of its own on the DESKVISION_DB server, migrated at the start and dropped at the end.</summary>
+    /// <summary>A throw-away database with the demo cameras and the standard in it, storing audits as the camera jobs do.</summary>
     private sealed class ThrowAwayStore : IAsyncDisposable
     {
-        private readonly string _server;
+        private readonly ThrowAwayDatabase _database;
         private readonly Microsoft.EntityFrameworkCore.DbContextOptions<DeskVisionDb> _options;
         private readonly Dictionary<string, int> _cameraIds = [];
         private int _standardId;
 
-        public string Name { get; }
+        public string Name => _database.Name;
 
-        private ThrowAwayStore(string server, string name)
+        private ThrowAwayStore(ThrowAwayDatabase database)
         {
-            _server = server;
-            Name = name;
-            _options = DeskVisionDb.Options(new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString);
+            _database = database;
+            _options = DeskVisionDb.Options(database.ConnectionString);
         }
 
         public static async Task<ThrowAwayStore> CreateAsync(string server, List<CameraLayout> cameras, Standard standard, CancellationToken ct)
         {
-            var store = new ThrowAwayStore(server, $"deskvision_bench_{Environment.ProcessId}_{Guid.NewGuid():N}"[..40]);
+            var store = new ThrowAwayStore(await ThrowAwayDatabase.CreateAsync(server, "deskvision_bench", keep: false, ct));
             try
             {
-                await using (var admin = new NpgsqlConnection(server))
-                {
-                    await admin.OpenAsync(ct);
-                    await using var create = new NpgsqlCommand($"CREATE DATABASE \"{store.Name}\"", admin);
-                    await create.ExecuteNonQueryAsync(ct);
-                }
-            }
-            catch (NpgsqlException e)
-            {
-                var cs = new NpgsqlConnectionStringBuilder(server);
-                throw new DatabaseUnavailableException($"PostgreSQL at {cs.Host}:{cs.Port}: could not create the benchmark database: {e.Message}", e);
-            }
-            try
-            {
-                await using var db = await Database.OpenAsync(new NpgsqlConnectionStringBuilder(server) { Database = store.Name }.ConnectionString, ct);
+                await using var db = await Database.OpenAsync(store._database.ConnectionString, ct);
                 var writer = new AuditWriter(db);
                 foreach (var camera in cameras) store._cameraIds[camera.CameraKey] = await writer.EnsureCameraAsync(camera, ct);
                 store._standardId = await writer.EnsureStandardAsync(standard, ct);
@@ -448,11 +417,7 @@ public static class BenchCommand
 
         public async ValueTask DisposeAsync()
         {
-            NpgsqlConnection.ClearAllPools();
-            await using var admin = new NpgsqlConnection(_server);
-            await admin.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", admin);
-            await drop.ExecuteNonQueryAsync();
+            await _database.DisposeAsync();
             Progress($"dropped {Name}");
         }
     }

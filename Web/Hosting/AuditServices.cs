@@ -15,7 +15,7 @@ public static class AuditServices
 {
     public static IServiceCollection AddDeskVision(this IServiceCollection services, IConfiguration config, bool runJobs)
     {
-        string connection = config["DESKVISION_DB"] ?? AppSettings.ConnectionString();
+        string connection = Database.WithoutJit(config["DESKVISION_DB"] ?? AppSettings.ConnectionString());
         services.AddDbContext<DeskVisionDb>(o => o.UseNpgsql(connection, n => n.EnableRetryOnFailure(3)));
         services.AddSingleton(sp => new ObjectDetector(new DetectorOptions
         {

@@ -115,12 +115,13 @@ public static class AppealPages
             .Select(p => new
             {
                 p.Id, p.Violation.AuditId, p.Violation.Audit.TakenAt, Window = p.Violation.Audit.Camera.Window.Name, p.Violation.Clause.TitleZh,
-                p.Violation.Clause.Key, p.Violation.Reason, Staff = p.Staff.Name, Appeal = p.Reason, p.FiledAt, p.Outcome, p.DecidedBy, p.DecidedAt, p.DecisionNote,
+                p.Violation.Clause.Key, p.Violation.Reason, Staff = p.Staff == null ? null : p.Staff.Name, Appeal = p.Reason, p.FiledAt, p.Outcome, p.DecidedBy, p.DecidedAt, p.DecisionNote,
             }).ToListAsync(ct);
         var h = new StringBuilder("<h1>申诉 · Appeals</h1>");
         if (!string.IsNullOrEmpty(message)) h.Append($"<p class=muted>{E(message)}</p>");
-        h.Append("<p>Uphold keeps the violation; overturn takes it out of every score and lists it as a detector false positive " +
-                 "(<a href='/api/false-positives?format=csv'>CSV</a>). The decision is kept with your name and note.</p>");
+        // The false-positive list spans every hall, so it is an admin's (managers would get 403).
+        h.Append("<p>Uphold keeps the violation; overturn takes it out of every score and lists it as a detector false positive" +
+                 (user.IsAdmin ? " (<a href='/api/false-positives?format=csv'>CSV</a>)" : "") + ". The decision is kept with your name and note.</p>");
         h.Append("<table><tr><th>filed (UTC)</th><th>window</th><th>violation</th><th>staff says</th><th>decision</th></tr>");
         foreach (var p in appeals)
         {
@@ -129,7 +130,7 @@ public static class AppealPages
                   "<input name=note required placeholder='why 理由'> <button>decide</button></form>"
                 : $"<b>{E(p.Outcome)}</b> by {E(p.DecidedBy)} {p.DecidedAt:yyyy-MM-dd HH:mm}: {E(p.DecisionNote)}";
             h.Append($"<tr><td>{p.FiledAt:yyyy-MM-dd HH:mm}</td><td>{E(p.Window)}</td><td><a href='/audits/{p.AuditId}'>{E(p.TitleZh)}</a><br><span class=muted>{E(p.Reason)}</span></td>" +
-                     $"<td>{E(p.Staff)}: {E(p.Appeal)}</td><td>{decision}</td></tr>");
+                     $"<td>{E(p.Staff ?? Appeals.ByReview)}: {E(p.Appeal)}</td><td>{decision}</td></tr>");
         }
         if (appeals.Count == 0) h.Append("<tr><td colspan=5>No appeals 暂无申诉</td></tr>");
         return Page("Appeals", h.Append("</table>").ToString());

@@ -78,6 +78,9 @@ public sealed class Appeals(DeskVisionDb db, TimeProvider clock)
     /// <summary>The reason on the appeal a manager's review creates.</summary>
     public const string ReviewReason = "marked false positive on review 审核标记误报";
 
+    /// <summary>Who pages name as the appellant of an appeal no staff member filed (a review's false positive).</summary>
+    public const string ByReview = "manager review 管理审核";
+
     public async Task<AuditViolation> CloseAsync(long violationId, string? by, string? note, CancellationToken ct)
     {
         var v = await db.AuditViolations.FirstOrDefaultAsync(x => x.Id == violationId, ct) ?? throw new KeyNotFoundException($"violation {violationId}");

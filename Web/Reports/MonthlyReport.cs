@@ -106,21 +106,24 @@ public sealed class MonthlyReports(DeskVisionDb db, TimeProvider clock)
 
     private async Task<IReadOnlyList<ClauseCount>> ClausesAsync(Rollups rollups, Site site, SitePeriod month, SitePeriod previous, CancellationToken ct)
     {
+        // Title, category and pillar are grouped on, not aggregated (see Rollups.Greatest); versions are merged below.
         var rows = await rollups.Counted(site.Id, month)
-            .GroupBy(v => new { v.Clause, v.Window })
-            .Select(g => new { g.Key.Clause, g.Key.Window, Title = g.Max(v => v.TitleZh)!, Category = g.Max(v => v.Category)!, Pillar = g.Max(v => v.Pillar), N = g.Count(), Points = g.Sum(v => v.Points) })
+            .GroupBy(v => new { v.Clause, v.Window, v.TitleZh, v.Category, v.Pillar })
+            .Select(g => new { g.Key.Clause, g.Key.Window, g.Key.TitleZh, g.Key.Category, g.Key.Pillar, N = g.Count(), Points = g.Sum(v => v.Points) })
             .ToListAsync(ct);
-        var before = await rollups.Counted(site.Id, previous).GroupBy(v => v.Clause)
-            .Select(g => new { g.Key, Title = g.Max(v => v.TitleZh)!, Category = g.Max(v => v.Category)!, Pillar = g.Max(v => v.Pillar), N = g.Count() })
-            .ToDictionaryAsync(g => g.Key, ct);
-        var keys = rows.Select(r => r.Clause).Union(before.Keys).Distinct();
+        var before = await rollups.Counted(site.Id, previous).GroupBy(v => new { v.Clause, v.TitleZh, v.Category, v.Pillar })
+            .Select(g => new { g.Key.Clause, g.Key.TitleZh, g.Key.Category, g.Key.Pillar, N = g.Count() })
+            .ToListAsync(ct);
+        var keys = rows.Select(r => r.Clause).Union(before.Select(b => b.Clause)).Distinct();
         return keys.Select(key =>
         {
             var mine = rows.Where(r => r.Clause == key).ToList();
-            var was = before.GetValueOrDefault(key);
-            return new ClauseCount(key, mine.FirstOrDefault()?.Title ?? was!.Title, mine.FirstOrDefault()?.Category ?? was!.Category,
-                mine.Count > 0 ? mine[0].Pillar : was!.Pillar, mine.Sum(r => r.N), mine.Sum(r => r.Points), was?.N ?? 0,
-                mine.OrderBy(r => r.Window, StringComparer.Ordinal).ToDictionary(r => r.Window, r => r.N));
+            var was = before.Where(b => b.Clause == key).ToList();
+            // Described as this month's violations describe it, or else the previous month's.
+            var described = mine.Count > 0 ? mine.Select(r => (r.TitleZh, r.Category, r.Pillar)) : was.Select(b => (b.TitleZh, b.Category, b.Pillar));
+            return new ClauseCount(key, Rollups.Greatest(described.Select(d => d.TitleZh)), Rollups.Greatest(described.Select(d => d.Category)),
+                described.Select(d => d.Pillar).Where(p => p is not null).Max(StringComparer.Ordinal), mine.Sum(r => r.N), mine.Sum(r => r.Points), was.Sum(b => b.N),
+                mine.GroupBy(r => r.Window).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(r => r.N)));
         }).OrderByDescending(c => c.Count).ThenBy(c => c.Clause, StringComparer.Ordinal).ToList();
     }
 
@@ -134,19 +137,25 @@ public sealed class MonthlyReports(DeskVisionDb db, TimeProvider clock)
         var upToMonthEnd = month with { First = DateOnly.FromDateTime(DateTime.UnixEpoch), From = DateTimeOffset.UnixEpoch };
         var open = await new Rollups(db).Counted(site.Id, upToMonthEnd)
             .Where(v => v.ClosedAt == null && windows.Contains(v.Window))
-            .GroupBy(v => new { v.Window, v.Clause, v.Zone })
+            .GroupBy(v => new { v.Window, v.Clause, v.Zone, v.TitleZh })
             .Select(g => new
             {
-                g.Key.Window, g.Key.Clause, g.Key.Zone, Title = g.Max(v => v.TitleZh)!, Times = g.Count(),
+                g.Key.Window, g.Key.Clause, g.Key.Zone, g.Key.TitleZh, Times = g.Count(),
                 First = g.Min(v => v.TakenAt), Last = g.Max(v => v.TakenAt), Latest = g.Max(v => v.AuditId),
             })
             .ToListAsync(ct);
+        // One line per window, clause and zone, whichever standard versions' titles it was found under (see Rollups.Greatest).
+        var merged = open.GroupBy(o => (o.Window, o.Clause, o.Zone)).Select(g => new
+        {
+            g.Key.Window, g.Key.Clause, g.Key.Zone, Title = Rollups.Greatest(g.Select(o => o.TitleZh)), Times = g.Sum(o => o.Times),
+            First = g.Min(o => o.First), Last = g.Max(o => o.Last), Latest = g.Max(o => o.Latest),
+        });
         var staff = await new Rollups(db).Counted(site.Id, upToMonthEnd)
             .Where(v => v.ClosedAt == null && windows.Contains(v.Window) && v.StaffId != null)
             .Select(v => new { v.Window, v.Clause, v.Zone, v.StaffId }).Distinct()
             .Join(db.Staff, v => v.StaffId, s => s.Id, (v, s) => new { v.Window, v.Clause, v.Zone, s.Name })
             .ToListAsync(ct);
-        return open.Select(o => new OpenIssue(o.Window, o.Clause, o.Title, o.Zone, o.Times, o.First, o.Last, o.Latest,
+        return merged.Select(o => new OpenIssue(o.Window, o.Clause, o.Title, o.Zone, o.Times, o.First, o.Last, o.Latest,
                 staff.Where(s => s.Window == o.Window && s.Clause == o.Clause && s.Zone == o.Zone).Select(s => s.Name).Order(StringComparer.Ordinal).ToList()))
             .OrderBy(o => o.Window, StringComparer.Ordinal).ThenBy(o => o.FirstSeen).ToList();
     }

@@ -229,7 +229,7 @@ public static class ReportPages
             };
             h.Append($"<tr><td>{v.GetProperty("id").GetInt64()}</td><td>{E(v.GetProperty("titleZh").GetString())}<br><span class=muted>{E(v.GetProperty("clause").GetString())}</span></td>" +
                      $"<td>{E(v.GetProperty("zone").GetString())}</td><td class=n>{Minus(v.GetProperty("points").GetDouble())}</td><td>{detail}</td>" +
-                     $"<td>{(appeal.ValueKind == System.Text.Json.JsonValueKind.Null ? "" : $"{E(appeal.GetProperty("staff").GetString())}: {E(appeal.GetProperty("reason").GetString())} — {E(appeal.GetProperty("outcome").GetString() ?? "pending")} {E(appeal.GetProperty("decisionNote").GetString())}")}</td></tr>");
+                     $"<td>{(appeal.ValueKind == System.Text.Json.JsonValueKind.Null ? "" : $"{E(appeal.GetProperty("staff").GetString() ?? Appeals.ByReview)}: {E(appeal.GetProperty("reason").GetString())} — {E(appeal.GetProperty("outcome").GetString() ?? "pending")} {E(appeal.GetProperty("decisionNote").GetString())}")}</td></tr>");
         }
         h.Append($"</table><div class=note><b>{E(MonthlyReport.PointsNote)}</b></div>");
         return Page($"Audit {id} scorecard", h.ToString());

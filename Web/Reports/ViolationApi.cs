@@ -41,7 +41,7 @@ public static class ViolationApi
                 // Staff appeal as themselves; a manager may file for a staff member who asked in person.
                 int staffId = user.IsStaff ? user.StaffId ?? 0 : input.StaffId ?? 0;
                 var appeal = await new Appeals(db, clock).FileAsync(id, staffId, input.Reason, ct);
-                return Results.Created($"/api/appeals/{appeal.Id}", new { appeal.Id, violation = id, staff = appeal.Staff.Name, appeal.Reason, appeal.FiledAt });
+                return Results.Created($"/api/appeals/{appeal.Id}", new { appeal.Id, violation = id, staff = appeal.Staff?.Name, appeal.Reason, appeal.FiledAt });
             }));
 
         api.MapPost("/appeals/{id:long}/decision", (long id, DecisionInput input, CurrentUser user, DeskVisionDb db, TimeProvider clock, CancellationToken ct) =>
@@ -63,7 +63,8 @@ public static class ViolationApi
                 {
                     p.Id, violation = p.ViolationId, audit = p.Violation.AuditId, window = p.Violation.Audit.Camera.Window.Name, p.Violation.Audit.TakenAt,
                     clause = p.Violation.Clause.Key, p.Violation.Clause.TitleZh, zone = p.Violation.ZoneName, p.Violation.Points, p.Violation.Reason,
-                    staff = p.Staff.Name, appeal = p.Reason, p.FiledAt, p.Outcome, p.DecidedBy, p.DecidedAt, p.DecisionNote,
+                    // null: no one appealed, a manager marked the violation a false positive on review.
+                    staff = p.Staff == null ? null : p.Staff.Name, appeal = p.Reason, p.FiledAt, p.Outcome, p.DecidedBy, p.DecidedAt, p.DecisionNote,
                 }).Take(500).ToListAsync(ct)).RequireAuthorization(Policies.Manager);
 
         // Every hall's false positives: material for evaluating detectors, an admin's job.
@@ -132,7 +133,7 @@ public static class ViolationApi
                 v.Id, clause = v.Clause.Key, v.Clause.TitleZh, v.Clause.Category, v.Clause.Pillar, zone = v.ZoneName, v.Points, v.Reason,
                 overturned = v.Appeal != null && v.Appeal.Outcome == AppealOutcomes.Overturned,
                 v.ClosedAt, v.RectifiedByAuditId, v.ClosedBy, v.CloseNote,
-                appeal = v.Appeal == null ? null : new { v.Appeal.Id, staff = v.Appeal.Staff.Name, v.Appeal.Reason, v.Appeal.FiledAt, v.Appeal.Outcome, v.Appeal.DecidedBy, v.Appeal.DecidedAt, v.Appeal.DecisionNote },
+                appeal = v.Appeal == null ? null : new { v.Appeal.Id, staff = v.Appeal.Staff == null ? null : v.Appeal.Staff.Name, v.Appeal.Reason, v.Appeal.FiledAt, v.Appeal.Outcome, v.Appeal.DecidedBy, v.Appeal.DecidedAt, v.Appeal.DecisionNote },
             }).ToListAsync(ct);
         var counted = violations.Where(v => !v.overturned).ToList();
         var onDuty = await OnDutyAsync(db, audit.WindowId, audit.TakenAt, ct);

@@ -25,19 +25,24 @@ public static class HallPages
         var now = DateTimeOffset.UtcNow;
         var cameras = await db.Cameras.AsNoTracking().VisibleTo(user).OrderBy(c => c.Key).Select(c => new
         {
-            c.Key, c.Source, Window = c.Window.Name, WindowId = c.WindowId, c.OfflineSince, c.LastSnapshotAt, c.LastFailure, c.EveryMinutes, c.ScheduleEnabled,
+            c.Key, c.Source, Window = c.Window.Name, WindowId = c.WindowId, Site = c.Window.Site.Key, SiteName = c.Window.Site.Name, c.OfflineSince, c.LastSnapshotAt, c.LastFailure, c.EveryMinutes, c.ScheduleEnabled,
             Next = db.PlannedAudits.Where(p => p.CameraId == c.Id && p.State == PlannedAuditStates.Planned && p.DueAt > now)
                 .OrderBy(p => p.DueAt).Select(p => (DateTimeOffset?)p.DueAt).FirstOrDefault(),
             LastOk = db.Audits.Where(a => a.CameraId == c.Id && a.SnapshotPath != null).OrderByDescending(a => a.TakenAt).Select(a => (long?)a.Id).FirstOrDefault(),
         }).ToListAsync(ct);
-        var html = new StringBuilder("<h1>摄像头 · Cameras</h1><table><tr><th>camera</th><th>window</th><th>status</th><th>last snapshot</th><th>next audit</th><th></th></tr>");
+        var html = new StringBuilder("<h1>摄像头 · Cameras</h1>");
+        var sites = cameras.DistinctBy(c => c.Site).ToList();
+        if (sites.Count > 0)
+            html.Append($"<p>通知 Webhooks: {string.Join(" · ", sites.Select(c => $"<a href='/sites/{Uri.EscapeDataString(c.Site)}/webhooks'>{E(c.SiteName)}</a>"))}</p>");
+        html.Append("<table><tr><th>camera</th><th>window</th><th>status</th><th>last snapshot</th><th>next audit</th><th>zones</th></tr>");
         foreach (var c in cameras)
         {
             string status = c.OfflineSince is { } since ? $"<span class=failed>offline since {since:MM-dd HH:mm} UTC</span><br><span class=muted>{E(c.LastFailure)}</span>" : "<span class=ok>online</span>";
             string next = !c.ScheduleEnabled ? "schedule off" : c.EveryMinutes is int m ? $"every {m} min" : c.Next is { } n ? $"{n:MM-dd HH:mm:ss} UTC" : "none planned today";
             string thumb = c.LastOk is long id ? $"<a href='/audits/{id}'><img src='/audits/{id}/image' width=160 alt='last snapshot'></a>" : "";
             html.Append($"<tr><td>{E(c.Key)}<br><span class=muted>{E(Ingest.CameraUrl.Redact(c.Source ?? ""))}</span></td><td><a href='/windows/{c.WindowId}'>{E(c.Window)}</a></td>" +
-                        $"<td>{status}</td><td>{c.LastSnapshotAt:MM-dd HH:mm:ss}<br>{thumb}</td><td>{next}</td></tr>");
+                        $"<td>{status}</td><td>{c.LastSnapshotAt:MM-dd HH:mm:ss}<br>{thumb}</td><td>{next}</td>" +
+                        $"<td><a href='/cameras/{Uri.EscapeDataString(c.Key)}/zones'>编辑区域 Edit zones</a></td></tr>");
         }
         html.Append("</table>");
         return Page("Cameras", html.ToString());
@@ -78,7 +83,10 @@ public static class HallPages
             .Select(a => new { a.Id, a.TakenAt, a.Status, a.Score, a.FailureReason, Window = a.Camera.Window.Name, Violations = a.Violations.Count })
             .ToListAsync(ct);
 
-        var html = new StringBuilder("<h1>服务大厅 · Hall overview</h1><p><a href='/cameras'>摄像头 · Cameras</a></p><div class=tiles>");
+        // Staff may not open the camera list: no link to a page that would answer 403.
+        var html = new StringBuilder("<h1>服务大厅 · Hall overview</h1>");
+        if (!user.IsStaff) html.Append("<p><a href='/cameras'>摄像头 · Cameras</a></p>");
+        html.Append("<div class=tiles>");
         foreach (var w in windows)
         {
             var last = latest.Where(a => w.Cameras.Any(c => c.Id == a.CameraId)).MaxBy(a => a.TakenAt);
@@ -91,7 +99,10 @@ public static class HallPages
             else if (last.Status != AuditStatuses.Ok)
                 html.Append($"<p class=failed>Last audit {E(last.Status)}: {E(last.FailureReason)}</p>");
             else
-                html.Append($"<div class='score {ScoreClass(last.Score)}'>{last.Score:0.#}</div><a href='/audits/{last.Id}'><img src='/audits/{last.Id}/image' width=240 alt='latest snapshot'></a>");
+                // No picture when none was kept (an uploaded result without one, or past the evidence retention period).
+                html.Append($"<div class='score {ScoreClass(last.Score)}'>{last.Score:0.#}</div>" + (last.SnapshotPath is null
+                    ? $"<a href='/audits/{last.Id}'>audit {last.Id}</a>"
+                    : $"<a href='/audits/{last.Id}'><img src='/audits/{last.Id}/image' width=240 alt='latest snapshot'></a>"));
             html.Append("</div>");
         }
         html.Append("</div><h2>最近巡检 · Recent audits</h2><table><tr><th>time (UTC)</th><th>window</th><th>status</th><th>score</th><th>violations</th></tr>");
@@ -109,6 +120,9 @@ public static class HallPages
             .Include(x => x.Detections).Include(x => x.Violations).ThenInclude(v => v.Clause).FirstOrDefaultAsync(x => x.Id == id, ct);
         if (a is null) return Results.NotFound();
         var html = new StringBuilder($"<h1>{E(a.Camera.Window.Name)} · audit {a.Id}</h1><p>{a.TakenAt:yyyy-MM-dd HH:mm:ss} UTC · model {E(a.ModelId)}</p>");
+        // Reviewing and the scorecard are for the hall's managers; staff would meet a 403.
+        if (!user.IsStaff)
+            html.Append($"<p><a href='/review/{a.Id}'>审核 Review: confirm or mark false positives</a> · <a href='/audits/{a.Id}/scorecard'>评分 Scorecard</a> · <a href='/windows/{a.Camera.WindowId}'>{E(a.Camera.Window.Name)} timeline</a></p>");
         if (a.Status == AuditStatuses.Failed)
             html.Append($"<p class=failed>This audit could not run: {E(a.FailureReason)}</p>");
         else if (a.Status == AuditStatuses.Unreliable)

@@ -28,14 +28,8 @@ public sealed class AccessMatrixTests(RunningApp app) : IAsyncLifetime
         int siteA, siteB;
         await using (var db = app.Database.NewContext())
         {
-            var writer = new AuditWriter(db);
             foreach (var hall in new[] { HallA, HallB })
-                await writer.EnsureCameraAsync(CameraFile.Parse("cam.yaml", $$"""
-                    camera: cam-{{hall}}
-                    site: {{hall}}
-                    window: {{hall}}-1号窗口
-                    zones: [{ name: seat, kind: seat, polygon: [[0, 0], [1, 0], [1, 1], [0, 1]] }]
-                    """) with { Source = app.Cameras.Add(CameraMode.Live) }, default);
+                await TestCameras.AddAsync(db, $"cam-{hall}", hall, $"{hall}-1号窗口", app.Cameras.Add(CameraMode.Live));
             siteA = await db.Sites.Where(s => s.Key == HallA).Select(s => s.Id).SingleAsync();
             siteB = await db.Sites.Where(s => s.Key == HallB).Select(s => s.Id).SingleAsync();
             var a = db.Staff.Add(new Staff { SiteId = siteA, Name = $"甲{_s}" }).Entity;

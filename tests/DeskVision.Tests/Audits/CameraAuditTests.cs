@@ -1,12 +1,7 @@
-using DeskVision.Scoring;
 using DeskVision.Store;
 using DeskVision.Tests.Cameras;
 using DeskVision.Tests.Fixtures;
-using DeskVision.Web.Audits;
-using DeskVision.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace DeskVision.Tests.Audits;
 
@@ -17,53 +12,15 @@ namespace DeskVision.Tests.Audits;
 [Collection(DetectorCollection.Name)]
 public sealed class CameraAuditTests(DatabaseFixture database) : IAsyncLifetime
 {
-    private readonly CameraSimulator _cameras = new();
-    private readonly TestData.TempFolder _evidence = new();
-    private ServiceProvider _services = null!;
+    private AuditJobHost _jobs = null!;
 
-    public async Task InitializeAsync()
-    {
-        await _cameras.InitializeAsync();
-        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["DESKVISION_DB"] = database.ConnectionString,
-            ["DESKVISION_MODEL"] = "n",
-        }).Build();
-        Environment.SetEnvironmentVariable("DESKVISION_EVIDENCE", _evidence.Path);
-        _services = new ServiceCollection().AddLogging().AddDeskVision(config, runJobs: false).BuildServiceProvider();
-    }
+    public async Task InitializeAsync() => _jobs = await AuditJobHost.StartAsync(database);
 
-    public async Task DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        await _cameras.DisposeAsync();
-        _evidence.Dispose();
-    }
-
-    private async Task<string> CameraAsync(CameraMode mode)
-    {
-        string key = $"job-{Guid.NewGuid():N}"[..16];
-        await using var db = database.NewContext();
-        await new AuditWriter(db).EnsureCameraAsync(CameraFile.Parse("cam.yaml", $$"""
-            camera: {{key}}
-            site: job-hall
-            window: {{key}}
-            zones: [{ name: seat, kind: seat, polygon: [[0, 0], [1, 0], [1, 1], [0, 1]] }]
-            """) with { Source = _cameras.Add(mode) }, default);
-        return key;
-    }
+    public async Task DisposeAsync() => await _jobs.DisposeAsync();
 
     private async Task<Audit> AuditOnceAsync(string cameraKey)
     {
-        await using var scope = _services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<DeskVisionDb>();
-        int cameraId = await db.Cameras.Where(c => c.Key == cameraKey).Select(c => c.Id).FirstAsync();
-        var plan = db.PlannedAudits.Add(new PlannedAudit
-        {
-            CameraId = cameraId, Day = DateOnly.FromDateTime(DateTime.UtcNow), Kind = PlannedAuditKinds.SpotCheck, DueAt = DateTimeOffset.UtcNow,
-        }).Entity;
-        await db.SaveChangesAsync();
-        long? id = await scope.ServiceProvider.GetRequiredService<CameraAuditJob>().RunPlannedAsync(plan.Id, default);
+        var (_, id) = await _jobs.RunAsync(cameraKey);
         await using var read = database.NewContext();
         return await read.Audits.Include(a => a.Camera).SingleAsync(a => a.Id == id);
     }
@@ -71,7 +28,7 @@ public sealed class CameraAuditTests(DatabaseFixture database) : IAsyncLifetime
     [Fact]
     public async Task Camera_answering_401_gives_a_failed_audit_with_the_reason()
     {
-        var audit = await AuditOnceAsync(await CameraAsync(CameraMode.Unauthorized));
+        var audit = await AuditOnceAsync(await _jobs.AddCameraAsync(CameraMode.Unauthorized));
         Assert.Equal(AuditStatuses.Failed, audit.Status);
         Assert.Contains("401", audit.FailureReason);
         Assert.Equal(1, audit.Camera.ConsecutiveFailures);
@@ -80,7 +37,7 @@ public sealed class CameraAuditTests(DatabaseFixture database) : IAsyncLifetime
     [Fact]
     public async Task Camera_failing_three_times_in_a_row_is_offline_until_it_answers_again()
     {
-        string key = await CameraAsync(CameraMode.ServerError);
+        string key = await _jobs.AddCameraAsync(CameraMode.ServerError);
         Assert.Null((await AuditOnceAsync(key)).Camera.OfflineSince);
         Assert.Null((await AuditOnceAsync(key)).Camera.OfflineSince);
         var third = await AuditOnceAsync(key);
@@ -88,19 +45,19 @@ public sealed class CameraAuditTests(DatabaseFixture database) : IAsyncLifetime
         Assert.Contains("500", third.Camera.LastFailure);
 
         await using (var db = database.NewContext())
-            await db.Cameras.Where(c => c.Key == key).ExecuteUpdateAsync(c => c.SetProperty(x => x.Source, _cameras.Add(CameraMode.Live)));
+            await db.Cameras.Where(c => c.Key == key).ExecuteUpdateAsync(c => c.SetProperty(x => x.Source, _jobs.Cameras.Add(CameraMode.Live)));
         var back = await AuditOnceAsync(key);
         Assert.Equal(AuditStatuses.Ok, back.Status);
         Assert.Null(back.Camera.OfflineSince);
         Assert.Equal(0, back.Camera.ConsecutiveFailures);
         Assert.NotNull(back.SnapshotPath);
-        Assert.True(File.Exists(Path.Combine(_evidence.Path, back.SnapshotPath)));
+        Assert.True(File.Exists(Path.Combine(_jobs.Evidence.Path, back.SnapshotPath)));
     }
 
     [Fact]
     public async Task Frozen_picture_is_a_failed_audit_not_an_empty_window()
     {
-        string key = await CameraAsync(CameraMode.Normal); // the same bytes at every request
+        string key = await _jobs.AddCameraAsync(CameraMode.Normal); // the same bytes at every request
         Assert.Equal(AuditStatuses.Ok, (await AuditOnceAsync(key)).Status);
         var second = await AuditOnceAsync(key);
         Assert.Equal(AuditStatuses.Failed, second.Status);
@@ -110,7 +67,7 @@ public sealed class CameraAuditTests(DatabaseFixture database) : IAsyncLifetime
     [Fact]
     public async Task Covered_lens_is_a_failed_audit_not_an_empty_window()
     {
-        var audit = await AuditOnceAsync(await CameraAsync(CameraMode.Black));
+        var audit = await AuditOnceAsync(await _jobs.AddCameraAsync(CameraMode.Black));
         Assert.Equal(AuditStatuses.Failed, audit.Status);
         Assert.Contains("all-black", audit.FailureReason);
     }
@@ -118,7 +75,7 @@ public sealed class CameraAuditTests(DatabaseFixture database) : IAsyncLifetime
     [Fact]
     public async Task Live_camera_gives_an_ok_audit_each_time()
     {
-        string key = await CameraAsync(CameraMode.Live);
+        string key = await _jobs.AddCameraAsync(CameraMode.Live);
         for (int i = 0; i < 3; i++) Assert.Equal(AuditStatuses.Ok, (await AuditOnceAsync(key)).Status);
     }
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using DeskVision.Ingest;
+using DeskVision.Tests.Fixtures;
 
 namespace DeskVision.Tests.Cameras;
 
@@ -134,7 +134,7 @@ public sealed class HttpCameraTests(CameraSimulator sim) : IClassFixture<CameraS
     public async Task Connection_refused_fails_fast_with_a_clear_reason()
     {
         var clock = Stopwatch.StartNew();
-        var e = await FailsAsync(Camera($"http://127.0.0.1:{ClosedPort()}/ISAPI/Streaming/channels/101/picture", attempts: 2));
+        var e = await FailsAsync(Camera($"http://127.0.0.1:{LoopbackPorts.Unused()}/ISAPI/Streaming/channels/101/picture", attempts: 2));
         Assert.StartsWith("connection refused (2 attempts)", e.Message);
         Assert.InRange(clock.Elapsed.TotalSeconds, 0, 2);
     }
@@ -222,14 +222,5 @@ public sealed class HttpCameraTests(CameraSimulator sim) : IClassFixture<CameraS
     {
         var e = Assert.Throws<BadSnapshotException>(() => Camera("rtsp://admin:Wr0ng-secret@10.0.0.5/stream"));
         Assert.Equal("camera URL 'rtsp://10.0.0.5/stream' is not an absolute http:// or https:// URL", e.Message);
-    }
-
-    private static int ClosedPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

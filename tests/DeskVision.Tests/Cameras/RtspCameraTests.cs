@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using DeskVision.Ingest;
+using DeskVision.Tests.Fixtures;
 
 namespace DeskVision.Tests.Cameras;
 
@@ -57,7 +58,7 @@ public sealed class RtspCameraTests(RtspTestServer server)
     {
         var clock = Stopwatch.StartNew();
         var e = await Assert.ThrowsAsync<BadSnapshotException>(() =>
-            Camera($"rtsp://127.0.0.1:{ClosedPort()}/cam").TakeAsync(Key, Now, CancellationToken.None));
+            Camera($"rtsp://127.0.0.1:{LoopbackPorts.Unused()}/cam").TakeAsync(Key, Now, CancellationToken.None));
         Assert.StartsWith("connection refused", e.Message);
         Assert.InRange(clock.Elapsed.TotalSeconds, 0, 2);
     }
@@ -102,14 +103,5 @@ public sealed class RtspCameraTests(RtspTestServer server)
         var camera = new RtspCamera(new RtspCameraOptions(server.OpenUrl) { FfmpegPath = "/nonexistent/ffmpeg" });
         var e = await Assert.ThrowsAsync<BadSnapshotException>(() => camera.TakeAsync(Key, Now, CancellationToken.None));
         Assert.StartsWith("cannot run '/nonexistent/ffmpeg'", e.Message);
-    }
-
-    private static int ClosedPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

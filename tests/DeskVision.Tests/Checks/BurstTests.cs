@@ -2,11 +2,7 @@ using DeskVision.Scoring;
 using DeskVision.Store;
 using DeskVision.Tests.Cameras;
 using DeskVision.Tests.Fixtures;
-using DeskVision.Web.Audits;
-using DeskVision.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace DeskVision.Tests.Checks;
 
@@ -17,57 +13,24 @@ namespace DeskVision.Tests.Checks;
 [Collection(DetectorCollection.Name)]
 public sealed class BurstTests(DatabaseFixture database) : IAsyncLifetime
 {
-    private readonly CameraSimulator _cameras = new();
-    private readonly TestData.TempFolder _evidence = new();
-    private ServiceProvider _services = null!;
+    private AuditJobHost _jobs = null!;
 
-    public async Task InitializeAsync()
-    {
-        await _cameras.InitializeAsync();
-        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["DESKVISION_DB"] = database.ConnectionString,
-            ["DESKVISION_MODEL"] = "n",
-        }).Build();
-        Environment.SetEnvironmentVariable("DESKVISION_EVIDENCE", _evidence.Path);
-        _services = new ServiceCollection().AddLogging().AddDeskVision(config, runJobs: false).BuildServiceProvider();
-    }
+    public async Task InitializeAsync() => _jobs = await AuditJobHost.StartAsync(database);
 
-    public async Task DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        await _cameras.DisposeAsync();
-        _evidence.Dispose();
-    }
+    public async Task DisposeAsync() => await _jobs.DisposeAsync();
 
     [Fact]
     public async Task Third_snapshot_of_a_burst_with_the_seat_empty_throughout_violates_presence_unattended_window()
     {
         // A live camera (a different real photo each time) whose seat zone is a corner nobody stands in: empty on every frame.
-        string key = $"burst-{Guid.NewGuid():N}"[..16];
-        await using (var db = database.NewContext())
-            await new AuditWriter(db).EnsureCameraAsync(CameraFile.Parse("cam.yaml", $$"""
-                camera: {{key}}
-                site: burst-hall
-                window: {{key}}
-                zones: [{ name: seat, kind: seat, polygon: [[0, 0], [0.02, 0], [0.02, 0.02], [0, 0.02]] }]
-                """) with { Source = _cameras.Add(CameraMode.Live) }, default);
+        string key = await _jobs.AddCameraAsync(CameraMode.Live, "burst-hall", "[{ name: seat, kind: seat, polygon: [[0, 0], [0.02, 0], [0.02, 0.02], [0, 0.02]] }]");
 
         var clauses = new List<string[]>();
         long? first = null;
         for (int index = 0; index < 3; index++)
         {
-            await using var scope = _services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<DeskVisionDb>();
-            var plan = db.PlannedAudits.Add(new PlannedAudit
-            {
-                CameraId = await db.Cameras.Where(c => c.Key == key).Select(c => c.Id).FirstAsync(),
-                Day = DateOnly.FromDateTime(DateTime.UtcNow), Kind = PlannedAuditKinds.Inspection, DueAt = DateTimeOffset.UtcNow,
-                BurstIndex = index, BurstOf = first,
-            }).Entity;
-            await db.SaveChangesAsync();
-            first ??= plan.Id;
-            long? id = await scope.ServiceProvider.GetRequiredService<CameraAuditJob>().RunPlannedAsync(plan.Id, default);
+            var (plan, id) = await _jobs.RunAsync(key, PlannedAuditKinds.Inspection, index, first);
+            first ??= plan;
             await using var read = database.NewContext();
             var audit = await read.Audits.Include(a => a.Violations).ThenInclude(v => v.Clause).SingleAsync(a => a.Id == id);
             Assert.Equal(AuditStatuses.Ok, audit.Status);
@@ -84,7 +47,7 @@ public sealed class BurstTests(DatabaseFixture database) : IAsyncLifetime
     {
         // The demo counter layout over a camera whose scene does not change (only its noise and JPEG do).
         string key = $"still-{Guid.NewGuid():N}"[..16];
-        var layout = CameraFile.Load(TestData.DemoCamera(1)) with { CameraKey = key, Window = key, Source = _cameras.Add(CameraMode.Still) };
+        var layout = CameraFile.Load(TestData.DemoCamera(1)) with { CameraKey = key, Window = key, Source = _jobs.Cameras.Add(CameraMode.Still) };
         await using (var db = database.NewContext())
             await new AuditWriter(db).EnsureCameraAsync(layout, default);
 
@@ -92,17 +55,8 @@ public sealed class BurstTests(DatabaseFixture database) : IAsyncLifetime
         long? first = null;
         for (int index = 0; index < 3; index++)
         {
-            await using var scope = _services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<DeskVisionDb>();
-            var plan = db.PlannedAudits.Add(new PlannedAudit
-            {
-                CameraId = await db.Cameras.Where(c => c.Key == key).Select(c => c.Id).FirstAsync(),
-                Day = DateOnly.FromDateTime(DateTime.UtcNow), Kind = PlannedAuditKinds.Inspection, DueAt = DateTimeOffset.UtcNow,
-                BurstIndex = index, BurstOf = first,
-            }).Entity;
-            await db.SaveChangesAsync();
-            first ??= plan.Id;
-            long? id = await scope.ServiceProvider.GetRequiredService<CameraAuditJob>().RunPlannedAsync(plan.Id, default);
+            var (plan, id) = await _jobs.RunAsync(key, PlannedAuditKinds.Inspection, index, first);
+            first ??= plan;
             await using var read = database.NewContext();
             audits.Add(await read.Audits.AsNoTracking().Include(a => a.Violations).ThenInclude(v => v.Clause).Include(a => a.Detections).SingleAsync(a => a.Id == id));
         }
@@ -122,12 +76,7 @@ public sealed class BurstTests(DatabaseFixture database) : IAsyncLifetime
     {
         await using var db = database.NewContext();
         var writer = new AuditWriter(db);
-        int camera = await writer.EnsureCameraAsync(CameraFile.Parse("cam.yaml", """
-            camera: unreliable-cam
-            site: burst-hall
-            window: u1
-            zones: [{ name: seat, kind: seat, polygon: [[0, 0], [1, 0], [1, 1], [0, 1]] }]
-            """), default);
+        int camera = await TestCameras.AddAsync(db, "unreliable-cam", "burst-hall", "u1");
         var result = AuditResult.Unreliable("unreliable-cam", DateTimeOffset.UtcNow, "picture blurred (sharpness 4.1 < 30.0)", 640, 480, "test", "v");
         long id = await writer.SaveAsync(result, camera, null, "test", null, null, default);
         var stored = await db.Audits.AsNoTracking().Include(a => a.Violations).SingleAsync(a => a.Id == id);

@@ -32,12 +32,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
         await using (var db = new DeskVisionDb(options))
         {
             for (int i = 0; i < Cameras; i++)
-                await new AuditWriter(db).EnsureCameraAsync(CameraFile.Parse("cam.yaml", $$"""
-                    camera: outage-{{i}}
-                    site: outage-hall
-                    window: {{i + 1}}号窗口
-                    zones: [{ name: seat, kind: seat, polygon: [[0, 0], [1, 0], [1, 1], [0, 1]] }]
-                    """) with { Source = cameras.Add(CameraMode.Live) }, default);
+                await TestCameras.AddAsync(db, $"outage-{i}", "outage-hall", $"{i + 1}号窗口", cameras.Add(CameraMode.Live));
             // Each "audit now" is a burst of 8 snapshots 2 s apart: 16 s of work the outage falls into.
             await db.Cameras.ExecuteUpdateAsync(c => c.SetProperty(x => x.BurstSize, Burst).SetProperty(x => x.BurstIntervalSeconds, 2));
         }

@@ -42,6 +42,15 @@ public sealed class DeskVisionProcess : IDisposable
         throw new TimeoutException($"{Name} did not print '{text}' in {timeout.TotalSeconds} s:\n{Tail()}");
     }
 
+    /// <summary>Waits for a command to finish; its exit code. Fails with the output so far if time runs out.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var limit = new CancellationTokenSource(timeout);
+        try { await _process.WaitForExitAsync(limit.Token); }
+        catch (OperationCanceledException) { throw new TimeoutException($"{Name} did not finish in {timeout.TotalSeconds} s:\n{Tail()}"); }
+        return _process.ExitCode;
+    }
+
     /// <summary>SIGKILL: no shutdown, no chance to hand jobs back, as when a machine dies.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace DeskVision.Tests.Fixtures;
 
@@ -15,7 +13,7 @@ public sealed class PostgresCluster : IAsyncDisposable
         .Where(d => File.Exists(Path.Combine(d, "initdb"))).OrderBy(d => d).LastOrDefault()
         ?? throw new InvalidOperationException("PostgreSQL server binaries not found under /usr/lib/postgresql (./deskvision installs them)");
 
-    public int Port { get; } = FreePort();
+    public int Port { get; } = LoopbackPorts.Unused();
     public string ConnectionString(string database = "postgres") => $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Timeout=3";
 
     private string Data => Path.Combine(_folder, "data");
@@ -61,12 +59,6 @@ public sealed class PostgresCluster : IAsyncDisposable
         if (p.ExitCode != 0) throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({p.ExitCode}): {err}");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public ValueTask DisposeAsync()
     {

@@ -1,5 +1,3 @@
-using DeskVision.Scoring;
-using DeskVision.Store;
 using DeskVision.Tests.Cameras;
 
 namespace DeskVision.Tests.Fixtures;
@@ -37,18 +35,7 @@ public sealed class RunningApp : IAsyncLifetime
     }
 
     /// <summary>Adds a camera with one whole-image seat zone, served by the simulator in the given mode; returns its key.</summary>
-    public async Task<string> AddCameraAsync(CameraMode mode)
-    {
-        string key = $"api-{Guid.NewGuid():N}"[..14];
-        await using var db = Database.NewContext();
-        await new AuditWriter(db).EnsureCameraAsync(CameraFile.Parse("cam.yaml", $$"""
-            camera: {{key}}
-            site: api-hall
-            window: {{key}}
-            zones: [{ name: seat, kind: seat, polygon: [[0, 0], [1, 0], [1, 1], [0, 1]] }]
-            """) with { Source = Cameras.Add(mode) }, default);
-        return key;
-    }
+    public Task<string> AddCameraAsync(CameraMode mode) => TestCameras.AddSimulatedAsync(Database, Cameras, mode, "api", "api-hall");
 
     public string Output => _web?.Tail(80) ?? "";
 

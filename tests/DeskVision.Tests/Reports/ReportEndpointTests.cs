@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using ClosedXML.Excel;
 using DeskVision.Tests.Fixtures;
+using DeskVision.Web.Reports;
 using static DeskVision.Tests.Reports.SeededMonth;
 
 namespace DeskVision.Tests.Reports;
@@ -89,6 +90,31 @@ public sealed class ReportEndpointTests(RunningApp app)
 
         var closeWithoutNote = await app.Http.PostAsJsonAsync($"/api/violations/{violation.Id}/close", new { by = "陈主任" });
         Assert.Equal(HttpStatusCode.BadRequest, closeWithoutNote.StatusCode);
+    }
+
+    [Fact]
+    public async Task False_positive_marked_on_review_has_no_staff_member_and_still_shows_in_the_queue_scorecard_and_api()
+    {
+        var month = await SeedAsync(app.Database, overturn: false);
+        long audit;
+        await using (var db = app.Database.NewContext())
+            audit = await db.Audits.Where(a => a.CameraId == month.Hall.CameraId(W2) && a.TakenAt == TestHall.At(3, 3, 10)).Select(a => a.Id).SingleAsync();
+        var phone = await month.Hall.ViolationAsync(audit, Phone);
+        long appeal;
+        await using (var db = app.Database.NewContext())
+            appeal = (await new Appeals(db, TimeProvider.System).MarkFalsePositiveAsync(phone.Id, "陈主任", "a calculator", default)).Id;
+
+        var listed = (await app.Http.GetFromJsonAsync<JsonElement>("/api/appeals?state=overturned")).EnumerateArray().Single(p => p.GetProperty("id").GetInt64() == appeal);
+        Assert.Equal(JsonValueKind.Null, listed.GetProperty("staff").ValueKind);
+        var card = await app.Http.GetFromJsonAsync<JsonElement>($"/api/audits/{audit}/scorecard");
+        var appealed = card.GetProperty("violations").EnumerateArray().Single(v => v.GetProperty("id").GetInt64() == phone.Id).GetProperty("appeal");
+        Assert.Equal(JsonValueKind.Null, appealed.GetProperty("staff").ValueKind);
+
+        // The pages name the review as the appellant instead of leaving the person blank.
+        string queue = await app.Http.GetStringAsync("/appeals");
+        Assert.Contains($"{Appeals.ByReview}: {Appeals.ReviewReason}", queue);
+        string scorecard = await app.Http.GetStringAsync($"/audits/{audit}/scorecard");
+        Assert.Contains($"{Appeals.ByReview}: {Appeals.ReviewReason} — overturned a calculator", scorecard);
     }
 
     [Fact]

@@ -38,17 +38,8 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
     {
         await using (var db = _database.NewContext())
         {
-            var writer = new AuditWriter(db);
             for (int i = 0; i < Cameras; i++)
-            {
-                var layout = CameraFile.Parse("cam.yaml", $$"""
-                    camera: cam-{{i:00}}
-                    site: scale-hall
-                    window: {{i + 1}}号窗口
-                    zones: [{ name: counter, kind: desk, polygon: [[0, 0.4], [1, 0.4], [1, 1], [0, 1]] }]
-                    """) with { Source = _cameras.Add(CameraMode.Live) };
-                await writer.EnsureCameraAsync(layout, default);
-            }
+                await TestCameras.AddAsync(db, $"cam-{i:00}", "scale-hall", $"{i + 1}号窗口", _cameras.Add(CameraMode.Live), TestCameras.LowerCounter);
             await db.Cameras.ExecuteUpdateAsync(c => c.SetProperty(x => x.BurstSize, BurstSize).SetProperty(x => x.BurstIntervalSeconds, 1));
         }
 

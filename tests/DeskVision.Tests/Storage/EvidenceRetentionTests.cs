@@ -20,12 +20,7 @@ public sealed class EvidenceRetentionTests(DatabaseFixture database)
         await using var db = database.NewContext();
         var writer = new AuditWriter(db);
         string key = $"ret-{Guid.NewGuid():N}"[..12];
-        int camera = await writer.EnsureCameraAsync(CameraFile.Parse("cam.yaml", $$"""
-            camera: {{key}}
-            site: retention-hall
-            window: {{key}}
-            zones: [{ name: seat, kind: seat, polygon: [[0, 0], [1, 0], [1, 1], [0, 1]] }]
-            """), default);
+        int camera = await TestCameras.AddAsync(db, key, "retention-hall", key);
         int clause = await db.Clauses.Where(c => c.Key == "desk.phone-on-desk").Select(c => c.Id).FirstOrDefaultAsync();
         if (clause == 0)
         {
@@ -36,7 +31,8 @@ public sealed class EvidenceRetentionTests(DatabaseFixture database)
 
         async Task<Audit> Stored(TimeSpan age, bool appealed)
         {
-            string path = await evidence.SaveAsync(new Snapshot(key, now - age, photo, "test"), default);
+            string path = await evidence.SaveAsync(new Snapshot(key, now - age, photo, "test"), default)
+                ?? throw new InvalidOperationException("the test photo could not be stored");
             var audit = new Audit { CameraId = camera, TakenAt = now - age, StoredAt = now, Status = AuditStatuses.Ok, ModelId = "test", SnapshotPath = path };
             if (appealed)
                 audit.Violations.Add(new AuditViolation
