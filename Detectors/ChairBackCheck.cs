@@ -45,8 +45,12 @@ public static class ChairBackCheck
         using (var yy = y.Mul(y).ToMat()) Cv2.GaussianBlur(yy, sy, size, 1.5);
         using (var xy = x.Mul(y).ToMat()) Cv2.GaussianBlur(xy, sxy, size, 1.5);
         using var varX = (sx - mx2).ToMat(); using var varY = (sy - my2).ToMat(); using var cov = (sxy - mxy).ToMat();
-        using var n1 = (2 * mxy + new Scalar(c1)).ToMat(); using var n2 = (2 * cov + new Scalar(c2)).ToMat();
-        using var d1 = (mx2 + my2 + new Scalar(c1)).ToMat(); using var d2 = (varX + varY + new Scalar(c2)).ToMat();
+        // Cv2 calls rather than operators: each operator's intermediate MatExpr would be native memory nobody disposes.
+        using var n1 = new Mat(); using var n2 = new Mat(); using var d1 = new Mat(); using var d2 = new Mat();
+        Cv2.AddWeighted(mxy, 2, mxy, 0, c1, n1);
+        Cv2.AddWeighted(cov, 2, cov, 0, c2, n2);
+        Cv2.Add(mx2, my2, d1); Cv2.Add(d1, new Scalar(c1), d1);
+        Cv2.Add(varX, varY, d2); Cv2.Add(d2, new Scalar(c2), d2);
         using var num = n1.Mul(n2).ToMat();
         using var den = d1.Mul(d2).ToMat();
         using var map = new Mat();
