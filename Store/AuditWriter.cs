@@ -148,6 +148,7 @@ public sealed class AuditWriter(DeskVisionDb db)
             Source = source, SnapshotPath = snapshotPath, RunKey = runKey, PlannedAuditId = plannedAuditId,
             ProcessedBy = ProcessName,
             DetectionsReusedFrom = result.DetectionsReusedFrom, ZoneSignature = result.ZoneSignature, ChangeNote = result.ChangeNote,
+            ConditionsSeen = result.Status == AuditStatus.Ok ? result.Shown.Select(c => new[] { c.ClauseId, c.ZoneName }).ToArray() : [],
             Detections = result.Detections.Select(d => new AuditDetection
             {
                 Label = d.Label, ClassId = d.ClassId, Confidence = d.Confidence, X1 = d.Box.X1, Y1 = d.Box.Y1, X2 = d.Box.X2, Y2 = d.Box.Y2,
@@ -163,7 +164,7 @@ public sealed class AuditWriter(DeskVisionDb db)
         };
         db.Audits.Add(audit);
         // Here rather than in a step after the writer: every caller (jobs, CLI, tests) gets it, in the same transaction.
-        await Rectification.ApplyAsync(db, audit, result.Violations.Select(v => new Rectification.Condition(v.ClauseId, v.ZoneName)).ToList(), ct);
+        await Rectification.ApplyAsync(db, audit, result.Violations.Select(v => new Condition(v.ClauseId, v.ZoneName)).ToList(), result.Shown.ToHashSet(), ct);
         try
         {
             await db.SaveChangesAsync(ct);

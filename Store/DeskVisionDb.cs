@@ -43,6 +43,12 @@ public sealed class DeskVisionDb(DbContextOptions<DeskVisionDb> options) : DbCon
             new ValueComparer<double[][]>((a, b) => JsonSerializer.Serialize(a, (JsonSerializerOptions?)null) == JsonSerializer.Serialize(b, (JsonSerializerOptions?)null),
                 p => JsonSerializer.Serialize(p, (JsonSerializerOptions?)null).GetHashCode(),
                 p => p.Select(xy => xy.ToArray()).ToArray()));
+        b.Entity<Audit>().Property(a => a.ConditionsSeen).HasColumnType("jsonb").HasDefaultValueSql("'[]'::jsonb").HasConversion(
+            p => JsonSerializer.Serialize(p, (JsonSerializerOptions?)null),
+            s => JsonSerializer.Deserialize<string[][]>(s, (JsonSerializerOptions?)null) ?? Array.Empty<string[]>(),
+            new ValueComparer<string[][]>((a, b) => JsonSerializer.Serialize(a, (JsonSerializerOptions?)null) == JsonSerializer.Serialize(b, (JsonSerializerOptions?)null),
+                p => JsonSerializer.Serialize(p, (JsonSerializerOptions?)null).GetHashCode(),
+                p => p.Select(c => c.ToArray()).ToArray()));
         b.Entity<StandardVersion>().HasIndex(s => s.ContentHash).IsUnique();
         b.Entity<Clause>().HasIndex(c => new { c.StandardVersionId, c.Key }).IsUnique();
         b.Entity<Clause>().Property(c => c.RulesJson).HasColumnType("jsonb");

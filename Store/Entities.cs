@@ -182,6 +182,11 @@ public sealed class Audit
     public byte[]? ZoneSignature { get; set; }
     /// <summary>Why the model ran or not on this snapshot (which zone changed by how much).</summary>
     public string? ChangeNote { get; set; }
+    /// <summary>
+    /// [[clause key, zone], ...]: every condition a rule found on this snapshot, violation or not (a rule over K snapshots
+    /// in a row sees it before it reports it). A later audit rectifies only what it did not see (<see cref="Rectification"/>).
+    /// </summary>
+    public string[][] ConditionsSeen { get; set; } = [];
     public List<AuditDetection> Detections { get; set; } = [];
     public List<AuditViolation> Violations { get; set; } = [];
 }

@@ -81,6 +81,12 @@ namespace DeskVision.Store.Migrations
                     b.Property<string>("ChangeNote")
                         .HasColumnType("text");
 
+                    b.Property<string>("ConditionsSeen")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasDefaultValueSql("'[]'::jsonb");
+
                     b.Property<long?>("DetectionsReusedFrom")
                         .HasColumnType("bigint");
 

@@ -46,11 +46,11 @@ public sealed class AuditPipeline(ObjectDetector detector, Standard standard)
 
             var (objects, signature, reusedFrom, note) = Objects(image, grey, camera, seen);
             IReadOnlyList<Detection> detections = [.. objects, .. _references.Run(image, camera, objects)];
-            var (violations, score) = Scorecard.Evaluate(new Frame(detections, image.Width, image.Height), earlier, camera, standard);
+            var judged = Scorecard.Judge(new Frame(detections, image.Width, image.Height), earlier, camera, standard);
             return new AuditResult(camera.CameraKey, snapshot.TakenAt, AuditStatus.Ok, null, image.Width, image.Height,
-                detections, violations, score, detector.ModelId, standard.Version)
+                detections, judged.Violations, judged.Score, detector.ModelId, standard.Version)
             {
-                DetectionsReusedFrom = reusedFrom, ZoneSignature = signature, ChangeNote = note,
+                DetectionsReusedFrom = reusedFrom, ZoneSignature = signature, ChangeNote = note, Seen = judged.Seen,
             };
         }
     }
