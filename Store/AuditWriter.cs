@@ -13,16 +13,19 @@ public sealed class AuditWriter(DeskVisionDb db)
     private static readonly string ProcessName = $"{Environment.MachineName}:{Environment.ProcessId}";
 
     /// <summary>Stores this version of the standard if it is new; returns its id.</summary>
-    public async Task<int> EnsureStandardAsync(Standard standard, CancellationToken ct)
+    /// <param name="content">The text it was read from, kept with a new version (and added to one stored without it).</param>
+    public async Task<int> EnsureStandardAsync(Standard standard, CancellationToken ct, string? content = null)
     {
         string cacheKey = $"{db.Database.GetConnectionString()}|{standard.ContentHash}";
-        if (StandardIds.TryGetValue(cacheKey, out int cached)) return cached;
+        if (StandardIds.TryGetValue(cacheKey, out int cached) && content is null) return cached;
         var existing = await db.StandardVersions.AsNoTracking().Where(s => s.ContentHash == standard.ContentHash).Select(s => (int?)s.Id).FirstOrDefaultAsync(ct);
+        if (existing is not null && content is not null)
+            await db.StandardVersions.Where(s => s.Id == existing && s.Content == null).ExecuteUpdateAsync(s => s.SetProperty(v => v.Content, content), ct);
         if (existing is null)
         {
             var version = new StandardVersion
             {
-                Name = standard.Name, Version = standard.Version, ContentHash = standard.ContentHash, LoadedAt = DateTimeOffset.UtcNow,
+                Name = standard.Name, Version = standard.Version, ContentHash = standard.ContentHash, LoadedAt = DateTimeOffset.UtcNow, Content = content,
                 Clauses = standard.Clauses.Select(c => new Clause
                 {
                     Key = c.Id, TitleZh = c.TitleZh, TitleEn = c.TitleEn, Category = c.Category, Severity = c.Severity,

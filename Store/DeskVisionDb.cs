@@ -50,6 +50,8 @@ public sealed class DeskVisionDb(DbContextOptions<DeskVisionDb> options) : DbCon
                 p => JsonSerializer.Serialize(p, (JsonSerializerOptions?)null).GetHashCode(),
                 p => p.Select(c => c.ToArray()).ToArray()));
         b.Entity<StandardVersion>().HasIndex(s => s.ContentHash).IsUnique();
+        b.Entity<StandardVersion>().HasIndex(s => s.PublishedAt);
+        b.Entity<StandardVersion>().Property(s => s.Origin).HasMaxLength(16);
         b.Entity<Clause>().HasIndex(c => new { c.StandardVersionId, c.Key }).IsUnique();
         b.Entity<Clause>().Property(c => c.RulesJson).HasColumnType("jsonb");
         b.Entity<Audit>().HasIndex(a => new { a.CameraId, a.TakenAt });

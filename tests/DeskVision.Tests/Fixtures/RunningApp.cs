@@ -37,6 +37,15 @@ public sealed class RunningApp : IAsyncLifetime
     /// <summary>Adds a camera with one whole-image seat zone, served by the simulator in the given mode; returns its key.</summary>
     public Task<string> AddCameraAsync(CameraMode mode) => TestCameras.AddSimulatedAsync(Database, Cameras, mode, "api", "api-hall");
 
+    /// <summary>Adds a camera of its own window at <paramref name="source"/> (a simulator URL) with the given zones; returns its key.</summary>
+    public async Task<string> AddCameraAsync(string source, string zones = TestCameras.WholeSeat)
+    {
+        string key = $"api-{Guid.NewGuid():N}"[..17];
+        await using var db = Database.NewContext();
+        await TestCameras.AddAsync(db, key, "api-hall", key, source, zones);
+        return key;
+    }
+
     public string Output => _web?.Tail(80) ?? "";
 
     public async Task DisposeAsync()
@@ -53,4 +62,14 @@ public sealed class RunningApp : IAsyncLifetime
 public sealed class RunningAppCollection : ICollectionFixture<RunningApp>
 {
     public const string Name = "running app";
+}
+
+/// <summary>
+/// An app of its own for the tests that change what every audit depends on (the published standard, a camera's
+/// reference pictures), so the tests sharing <see cref="RunningAppCollection"/> never see their changes.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class StandardsAppCollection : ICollectionFixture<RunningApp>
+{
+    public const string Name = "standards app";
 }
