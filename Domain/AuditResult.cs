@@ -46,6 +46,12 @@ public sealed record AuditResult(
     /// </summary>
     public IReadOnlyList<Condition> Seen { get; init; } = [];
 
+    /// <summary>
+    /// The health check found the view no longer matching the camera's view reference (an unreliable audit): the
+    /// camera was knocked or turned, and every reference picture taken before is stale until taken again.
+    /// </summary>
+    public bool CameraMoved { get; init; }
+
     /// <summary>The conditions this snapshot showed: its violations' and <see cref="Seen"/>.</summary>
     public IReadOnlyList<Condition> Shown => Violations.Select(v => new Condition(v.ClauseId, v.ZoneName)).Concat(Seen).Distinct().ToList();
 

@@ -29,6 +29,13 @@ public sealed record CameraLayout(string CameraKey, string Site, string Window, 
 public sealed record CameraReferences(string? PauseSign, string? EmptyChair, string? Desk, IReadOnlyList<string> Uniform)
 {
     public static readonly CameraReferences None = new(null, null, null, []);
+
+    /// <summary>The whole view as the camera was mounted, which the camera-moved check compares with; without it the
+    /// arranged desk, else the empty chair, serves.</summary>
+    public string? FullView { get; init; }
+
+    /// <summary>The picture the camera-moved check compares with.</summary>
+    public string? View => FullView ?? Desk ?? EmptyChair;
 }
 
 /// <param name="MinSharpness">Variance of the Laplacian of the frame scaled to 640 px wide; below it the frame is blurred.</param>
@@ -107,13 +114,13 @@ public static class CameraFile
     }
 
     /// <summary>
-    /// <c>references: { pause-sign: refs/w1/pause-sign.jpg, empty-chair: ..., desk: ..., uniform: [..] }</c>, paths
+    /// <c>references: { pause-sign: refs/w1/pause-sign.jpg, empty-chair: ..., desk: ..., full-view: ..., uniform: [..] }</c>, paths
     /// relative to the camera file. Each must be a JPEG or PNG that exists, so a typo stops at load, not at the first audit.
     /// </summary>
     private static CameraReferences ReadReferences(ConfigNode root)
     {
         if (root.Section("references") is not { } refs) return CameraReferences.None;
-        refs.RejectUnknown("pause-sign", "empty-chair", "desk", "uniform");
+        refs.RejectUnknown("pause-sign", "empty-chair", "desk", "full-view", "uniform");
         string folder = Path.GetDirectoryName(Path.GetFullPath(root.File)) ?? ".";
         string? Picture(string field, string? relative)
         {
@@ -130,6 +137,9 @@ public static class CameraFile
             Picture("pause-sign", refs.OptionalString("pause-sign")),
             Picture("empty-chair", refs.OptionalString("empty-chair")),
             Picture("desk", refs.OptionalString("desk")),
-            refs.Strings("uniform", required: false).Select(u => Picture("uniform", u)!).ToList());
+            refs.Strings("uniform", required: false).Select(u => Picture("uniform", u)!).ToList())
+        {
+            FullView = Picture("full-view", refs.OptionalString("full-view")),
+        };
     }
 }

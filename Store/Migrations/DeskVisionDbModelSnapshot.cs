@@ -328,6 +328,12 @@ namespace DeskVision.Store.Migrations
                     b.Property<string>("LastSnapshotHash")
                         .HasColumnType("text");
 
+                    b.Property<DateTimeOffset?>("MovedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("MovedReason")
+                        .HasColumnType("text");
+
                     b.Property<DateTimeOffset?>("OfflineSince")
                         .HasColumnType("timestamp with time zone");
 
@@ -360,6 +366,50 @@ namespace DeskVision.Store.Migrations
                     b.HasIndex("WindowId");
 
                     b.ToTable("Cameras");
+                });
+
+            modelBuilder.Entity("DeskVision.Store.CameraReference", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("CameraId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("CapturedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CapturedBy")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.PrimitiveCollection<double[]>("Crop")
+                        .HasColumnType("double precision[]");
+
+                    b.Property<int>("Height")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Width")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CameraId", "Kind")
+                        .IsUnique();
+
+                    b.ToTable("CameraReferences");
                 });
 
             modelBuilder.Entity("DeskVision.Store.CameraZone", b =>
@@ -829,6 +879,17 @@ namespace DeskVision.Store.Migrations
                     b.Navigation("Window");
                 });
 
+            modelBuilder.Entity("DeskVision.Store.CameraReference", b =>
+                {
+                    b.HasOne("DeskVision.Store.Camera", "Camera")
+                        .WithMany("References")
+                        .HasForeignKey("CameraId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Camera");
+                });
+
             modelBuilder.Entity("DeskVision.Store.CameraZone", b =>
                 {
                     b.HasOne("DeskVision.Store.Camera", null)
@@ -911,6 +972,8 @@ namespace DeskVision.Store.Migrations
 
             modelBuilder.Entity("DeskVision.Store.Camera", b =>
                 {
+                    b.Navigation("References");
+
                     b.Navigation("Zones");
                 });
 

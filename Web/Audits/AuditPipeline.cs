@@ -45,7 +45,10 @@ public sealed class AuditPipeline(ObjectDetector detector, Standard standard)
             // A camera fault must not become a staff member's violation: judge nothing on a frame that cannot be judged.
             var health = CameraHealth.MeasureWorkingGrey(grey, _references.ViewReference(camera));
             if (CameraHealth.Problem(health, camera.Health.MinSharpness, camera.Health.MinViewMatch) is { } problem)
-                return AuditResult.Unreliable(camera.CameraKey, snapshot.TakenAt, problem, image.Width, image.Height, detector.ModelId, judgeBy.Version);
+                return AuditResult.Unreliable(camera.CameraKey, snapshot.TakenAt, problem, image.Width, image.Height, detector.ModelId, judgeBy.Version) with
+                {
+                    CameraMoved = CameraHealth.Diagnose(health, camera.Health.MinSharpness, camera.Health.MinViewMatch) == HealthProblem.Moved,
+                };
 
             var (objects, signature, reusedFrom, note) = Objects(image, grey, camera, seen, judgeBy);
             IReadOnlyList<Detection> detections = [.. objects, .. _references.Run(image, camera, objects)];

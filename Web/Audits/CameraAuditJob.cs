@@ -13,7 +13,7 @@ namespace DeskVision.Web.Audits;
 /// failed audit with the reason, and the camera's health is updated; a database that is away fails the job, and
 /// Hangfire retries it. The run key (the planned audit's id, or the Hangfire job id) makes a retry store the audit once.
 /// </summary>
-public sealed class CameraAuditJob(DeskVisionDb db, AuditPipeline pipeline, AuditWriter writer, EvidenceFolder evidence, CurrentStandard standards,
+public sealed class CameraAuditJob(DeskVisionDb db, AuditPipeline pipeline, AuditWriter writer, EvidenceFolder evidence, CurrentStandard standards, ReferencePictures references,
     CameraSources sources, ILogger<CameraAuditJob> log)
 {
     /// <summary>Failures in a row after which a camera is shown offline.</summary>
@@ -53,7 +53,7 @@ public sealed class CameraAuditJob(DeskVisionDb db, AuditPipeline pipeline, Audi
     }
 
     private async Task<Camera> LoadCameraAsync(System.Linq.Expressions.Expression<Func<Camera, bool>> which, CancellationToken ct) =>
-        await db.Cameras.Include(c => c.Window).ThenInclude(w => w.Site).Include(c => c.Zones).FirstOrDefaultAsync(which, ct)
+        await db.Cameras.Include(c => c.Window).ThenInclude(w => w.Site).Include(c => c.Zones).Include(c => c.References).FirstOrDefaultAsync(which, ct)
         ?? throw new InvalidOperationException("camera is not configured (removed since the job was planned?)");
 
     private async Task<long> AuditAsync(Camera camera, string runKey, long? plannedId, CancellationToken ct, Snapshot? given = null, bool mayReuse = false)
@@ -79,10 +79,12 @@ public sealed class CameraAuditJob(DeskVisionDb db, AuditPipeline pipeline, Audi
         }
 
         var earlier = given is null ? await EarlierFramesAsync(camera, plannedId, now, standard, ct) : [];
-        var layout = CameraFiles.Complete(camera.ToLayout());
+        var (layout, viewTakenAt) = references.InUse(camera, CameraFiles.Complete(camera.ToLayout()));
         var seen = mayReuse && layout.Unchanged.Enabled ? await SeenBeforeAsync(camera, layout.Unchanged, now, ct) : null;
         var result = pipeline.Run(snapshot, layout, earlier, seen, standard);
         camera.LastSnapshotHash = FrameCheck.Hash(snapshot.Image);
+        if (result.CameraMoved && ReferencePictures.MarkMoved(camera, viewTakenAt, now, result.FailureReason!))
+            log.LogWarning("Camera {Camera}: moved off its reference view; its reference pictures are stale until taken again: {Reason}", camera.Key, result.FailureReason);
         // An unreliable picture still came from a working camera: it is not counted towards offline, but its reason is shown.
         if (result.Status == AuditStatus.Ok) MarkSuccess(camera, now);
         else if (result.Status == AuditStatus.Unreliable) { MarkSuccess(camera, now); camera.LastFailure = result.FailureReason; }

@@ -17,9 +17,9 @@ public sealed class ReferenceChecks(ObjectDetector detector) : IDisposable
 
     private readonly ConcurrentDictionary<string, (DateTime Written, object Value)> _cache = new();
 
-    /// <summary>The picture the camera's view is compared with to tell it moved: the arranged desk, else the empty chair.</summary>
+    /// <summary>The picture the camera's view is compared with to tell it moved: the full view, else the arranged desk, else the empty chair.</summary>
     public Mat? ViewReference(CameraLayout camera) =>
-        (camera.References.Desk ?? camera.References.EmptyChair) is { } path ? Cached(path, "view", () => Pictures.Read(path)) : null;
+        camera.References.View is { } path ? Cached(path, "view", () => Pictures.Read(path)) : null;
 
     public IReadOnlyList<Detection> Run(Mat image, CameraLayout camera, IReadOnlyList<Detection> detections)
     {

@@ -25,6 +25,7 @@ public static class AuditServices
         services.AddSingleton<AuditPipeline>();
         services.AddSingleton<CurrentStandard>();
         services.AddSingleton(new EvidenceFolder(AppSettings.EvidenceRoot));
+        services.AddSingleton(sp => new ReferencePictures(AppSettings.ReferenceRoot, sp.GetRequiredService<ObjectDetector>()));
         services.AddScoped<AuditWriter>();
         services.AddScoped<CameraAuditJob>();
         services.AddScoped<EvidenceRetention>();

@@ -11,6 +11,8 @@ public sealed class RunningApp : IAsyncLifetime
     public DatabaseFixture Database { get; } = new();
     public CameraSimulator Cameras { get; } = new();
     private readonly TestData.TempFolder _evidence = new();
+    /// <summary>Where the app keeps the reference pictures taken through it.</summary>
+    public TestData.TempFolder References { get; } = new();
     private DeskVisionProcess? _web;
     /// <summary>Signed in as an admin: sees and may do everything.</summary>
     public HttpClient Http { get; private set; } = null!;
@@ -26,6 +28,7 @@ public sealed class RunningApp : IAsyncLifetime
             ["DESKVISION_MODEL"] = "n",
             ["DESKVISION_SITE"] = Path.Combine(_evidence.Path, "no-site"),
             ["DESKVISION_EVIDENCE"] = _evidence.Path,
+            ["DESKVISION_REFERENCES"] = References.Path,
             ["DESKVISION_SIGNINS_PER_MINUTE"] = "1000", // many test clients sign in from 127.0.0.1 within a minute
         }, "serve", "--urls", "http://127.0.0.1:0");
         string up = await _web.WaitForAsync("DeskVision is up: ", TimeSpan.FromSeconds(60));
@@ -55,6 +58,7 @@ public sealed class RunningApp : IAsyncLifetime
         await Cameras.DisposeAsync();
         await Database.DisposeAsync();
         _evidence.Dispose();
+        References.Dispose();
     }
 }
 
