@@ -15,6 +15,17 @@ public sealed record CameraLayout(string CameraKey, string Site, string Window, 
 
     /// <summary>When a burst frame or spot check may reuse the detections of an earlier snapshot whose judged zones look the same.</summary>
     public SkipUnchanged Unchanged { get; init; } = SkipUnchanged.Default;
+
+    /// <summary>What the site says of its uniform beyond the pictures (the site file's <c>uniform:</c>).</summary>
+    public SiteUniform Uniform { get; init; } = SiteUniform.Default;
+}
+
+/// <summary>The site's uniform, as data in its site file.</summary>
+/// <param name="HasTie">The uniform has a tie: a tie the detector finds on a seated person's torso is evidence the uniform is worn.</param>
+/// <param name="TieWeight">How much such a tie lowers the torso's distance from the uniform (the not-uniform finding): by this share of it.</param>
+public sealed record SiteUniform(bool HasTie, double TieWeight)
+{
+    public static readonly SiteUniform Default = new(HasTie: false, TieWeight: 0.2);
 }
 
 /// <summary>
@@ -29,6 +40,9 @@ public sealed record CameraLayout(string CameraKey, string Site, string Window, 
 public sealed record CameraReferences(string? PauseSign, string? EmptyChair, string? Desk, IReadOnlyList<string> Uniform)
 {
     public static readonly CameraReferences None = new(null, null, null, []);
+
+    /// <summary>Crops of the uniform's trousers or skirt, for the mixed-uniform check; none: that check does not run.</summary>
+    public IReadOnlyList<string> UniformLower { get; init; } = [];
 
     /// <summary>The whole view as the camera was mounted, which the camera-moved check compares with; without it the
     /// arranged desk, else the empty chair, serves.</summary>
@@ -120,7 +134,7 @@ public static class CameraFile
     private static CameraReferences ReadReferences(ConfigNode root)
     {
         if (root.Section("references") is not { } refs) return CameraReferences.None;
-        refs.RejectUnknown("pause-sign", "empty-chair", "desk", "full-view", "uniform");
+        refs.RejectUnknown("pause-sign", "empty-chair", "desk", "full-view", "uniform", "uniform-lower");
         string folder = Path.GetDirectoryName(Path.GetFullPath(root.File)) ?? ".";
         string? Picture(string field, string? relative)
         {
@@ -140,6 +154,7 @@ public static class CameraFile
             refs.Strings("uniform", required: false).Select(u => Picture("uniform", u)!).ToList())
         {
             FullView = Picture("full-view", refs.OptionalString("full-view")),
+            UniformLower = refs.Strings("uniform-lower", required: false).Select(u => Picture("uniform-lower", u)!).ToList(),
         };
     }
 }

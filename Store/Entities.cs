@@ -11,6 +11,10 @@ public sealed class Site
     public string OpeningHours { get; set; } = "mon-fri 09:00-12:00 13:30-17:30";
     /// <summary>Days the hall is closed although the weekday is open (public holidays).</summary>
     public List<DateOnly> Holidays { get; set; } = [];
+    /// <summary>The site's uniform has a tie (site file <c>uniform: { tie: true }</c>): a tie on a seated person's torso is evidence it is worn.</summary>
+    public bool UniformHasTie { get; set; }
+    /// <summary>How much that tie lowers the torso's distance from the uniform, as a share of it (<c>uniform: { tie_weight: }</c>).</summary>
+    public double UniformTieWeight { get; set; } = Scoring.SiteUniform.Default.TieWeight;
     public List<Window> Windows { get; set; } = [];
 }
 

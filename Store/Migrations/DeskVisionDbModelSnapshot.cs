@@ -604,6 +604,12 @@ namespace DeskVision.Store.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<bool>("UniformHasTie")
+                        .HasColumnType("boolean");
+
+                    b.Property<double>("UniformTieWeight")
+                        .HasColumnType("double precision");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Key")

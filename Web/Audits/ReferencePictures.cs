@@ -154,7 +154,7 @@ public sealed class ReferencePictures(string root, ObjectDetector detector, Face
         var view = entries.GetValueOrDefault(ReferenceKinds.FullView) ?? entries.GetValueOrDefault(ReferenceKinds.Desk) ?? entries.GetValueOrDefault(ReferenceKinds.EmptyChair);
         var refs = new CameraReferences(Kept(ReferenceKinds.PauseSign), Fresh(ReferenceKinds.EmptyChair), Fresh(ReferenceKinds.Desk), layout.References.Uniform)
         {
-            FullView = view?.FullPath,
+            FullView = view?.FullPath, UniformLower = layout.References.UniformLower,
         };
         return (layout with { References = refs }, view?.TakenAt);
     }
