@@ -2,6 +2,8 @@ using OpenCvSharp;
 
 namespace DeskVision.Detectors;
 
+public enum HealthProblem { None, Covered, Blurred, Moved }
+
 /// <summary>What the health checks measured on one frame.</summary>
 /// <param name="Sharpness">Variance of the Laplacian of the frame scaled to <see cref="CameraHealth.WorkWidth"/> px wide: low means blurred.</param>
 /// <param name="FlatShare">Share of the frame's cells with almost no texture: high means something covers the lens.</param>
@@ -33,17 +35,21 @@ public static class CameraHealth
     public static HealthReading MeasureWorkingGrey(Mat grey, Mat? referenceView) =>
         new(Sharpness(grey), FlatShare(grey), referenceView is null ? null : ViewMatch(referenceView, grey));
 
+    /// <summary>What is wrong with the frame, the first of: covered, blurred, moved (a covered or blurred frame cannot tell whether the camera moved).</summary>
+    public static HealthProblem Diagnose(HealthReading r, double minSharpness, double minViewMatch) =>
+        r.FlatShare >= CoveredShare ? HealthProblem.Covered
+        : r.Sharpness < minSharpness ? HealthProblem.Blurred
+        : r.ViewMatch is double match && match < minViewMatch ? HealthProblem.Moved
+        : HealthProblem.None;
+
     /// <summary>Why the frame cannot be judged, or null when it can.</summary>
-    public static string? Problem(HealthReading r, double minSharpness, double minViewMatch)
+    public static string? Problem(HealthReading r, double minSharpness, double minViewMatch) => Diagnose(r, minSharpness, minViewMatch) switch
     {
-        if (r.FlatShare >= CoveredShare)
-            return $"lens covered or view blocked ({r.FlatShare:P0} of the picture shows no detail)";
-        if (r.Sharpness < minSharpness)
-            return $"picture blurred (sharpness {r.Sharpness:0.0} < {minSharpness:0.0}): lens dirty, out of focus or fogged";
-        if (r.ViewMatch is double match && match < minViewMatch)
-            return $"camera moved: the view matches its reference picture only {match:P0} (< {minViewMatch:P0}); check the mounting, then take new references";
-        return null;
-    }
+        HealthProblem.Covered => $"lens covered or view blocked ({r.FlatShare:P0} of the picture shows no detail)",
+        HealthProblem.Blurred => $"picture blurred (sharpness {r.Sharpness:0.0} < {minSharpness:0.0}): lens dirty, out of focus or fogged",
+        HealthProblem.Moved => $"camera moved: the view matches its reference picture only {r.ViewMatch:P0} (< {minViewMatch:P0}); check the mounting, then take new references",
+        _ => null,
+    };
 
     /// <summary>The frame in grey, <see cref="WorkWidth"/> px wide: what every cheap check of a frame looks at.</summary>
     public static Mat WorkingGrey(Mat bgr)

@@ -39,6 +39,22 @@ public sealed record AuditResult(
     /// <summary>Why the model ran or did not (which zone changed by how much), for the audit's record.</summary>
     public string? ChangeNote { get; init; }
 
+    /// <summary>
+    /// Every clause-in-zone a rule found on this snapshot alone, whether or not it became a violation: a rule that needs
+    /// K snapshots in a row sees the condition on the first frames of a run without reporting it. Such a frame shows the
+    /// condition is still there, so it must not rectify the earlier violation. The violations' conditions count too.
+    /// </summary>
+    public IReadOnlyList<Condition> Seen { get; init; } = [];
+
+    /// <summary>
+    /// The health check found the view no longer matching the camera's view reference (an unreliable audit): the
+    /// camera was knocked or turned, and every reference picture taken before is stale until taken again.
+    /// </summary>
+    public bool CameraMoved { get; init; }
+
+    /// <summary>The conditions this snapshot showed: its violations' and <see cref="Seen"/>.</summary>
+    public IReadOnlyList<Condition> Shown => Violations.Select(v => new Condition(v.ClauseId, v.ZoneName)).Concat(Seen).Distinct().ToList();
+
     public static AuditResult Failed(string cameraKey, DateTimeOffset takenAt, string reason, string modelId, string standardVersion) =>
         new(cameraKey, takenAt, AuditStatus.Failed, reason, 0, 0, [], [], 0, modelId, standardVersion);
 

@@ -15,6 +15,17 @@ public sealed record CameraLayout(string CameraKey, string Site, string Window, 
 
     /// <summary>When a burst frame or spot check may reuse the detections of an earlier snapshot whose judged zones look the same.</summary>
     public SkipUnchanged Unchanged { get; init; } = SkipUnchanged.Default;
+
+    /// <summary>What the site says of its uniform beyond the pictures (the site file's <c>uniform:</c>).</summary>
+    public SiteUniform Uniform { get; init; } = SiteUniform.Default;
+}
+
+/// <summary>The site's uniform, as data in its site file.</summary>
+/// <param name="HasTie">The uniform has a tie: a tie the detector finds on a seated person's torso is evidence the uniform is worn.</param>
+/// <param name="TieWeight">How much such a tie lowers the torso's distance from the uniform (the not-uniform finding): by this share of it.</param>
+public sealed record SiteUniform(bool HasTie, double TieWeight)
+{
+    public static readonly SiteUniform Default = new(HasTie: false, TieWeight: 0.2);
 }
 
 /// <summary>
@@ -29,6 +40,16 @@ public sealed record CameraLayout(string CameraKey, string Site, string Window, 
 public sealed record CameraReferences(string? PauseSign, string? EmptyChair, string? Desk, IReadOnlyList<string> Uniform)
 {
     public static readonly CameraReferences None = new(null, null, null, []);
+
+    /// <summary>Crops of the uniform's trousers or skirt, for the mixed-uniform check; none: that check does not run.</summary>
+    public IReadOnlyList<string> UniformLower { get; init; } = [];
+
+    /// <summary>The whole view as the camera was mounted, which the camera-moved check compares with; without it the
+    /// arranged desk, else the empty chair, serves.</summary>
+    public string? FullView { get; init; }
+
+    /// <summary>The picture the camera-moved check compares with.</summary>
+    public string? View => FullView ?? Desk ?? EmptyChair;
 }
 
 /// <param name="MinSharpness">Variance of the Laplacian of the frame scaled to 640 px wide; below it the frame is blurred.</param>
@@ -107,13 +128,13 @@ public static class CameraFile
     }
 
     /// <summary>
-    /// <c>references: { pause-sign: refs/w1/pause-sign.jpg, empty-chair: ..., desk: ..., uniform: [..] }</c>, paths
+    /// <c>references: { pause-sign: refs/w1/pause-sign.jpg, empty-chair: ..., desk: ..., full-view: ..., uniform: [..] }</c>, paths
     /// relative to the camera file. Each must be a JPEG or PNG that exists, so a typo stops at load, not at the first audit.
     /// </summary>
     private static CameraReferences ReadReferences(ConfigNode root)
     {
         if (root.Section("references") is not { } refs) return CameraReferences.None;
-        refs.RejectUnknown("pause-sign", "empty-chair", "desk", "uniform");
+        refs.RejectUnknown("pause-sign", "empty-chair", "desk", "full-view", "uniform", "uniform-lower");
         string folder = Path.GetDirectoryName(Path.GetFullPath(root.File)) ?? ".";
         string? Picture(string field, string? relative)
         {
@@ -130,6 +151,10 @@ public static class CameraFile
             Picture("pause-sign", refs.OptionalString("pause-sign")),
             Picture("empty-chair", refs.OptionalString("empty-chair")),
             Picture("desk", refs.OptionalString("desk")),
-            refs.Strings("uniform", required: false).Select(u => Picture("uniform", u)!).ToList());
+            refs.Strings("uniform", required: false).Select(u => Picture("uniform", u)!).ToList())
+        {
+            FullView = Picture("full-view", refs.OptionalString("full-view")),
+            UniformLower = refs.Strings("uniform-lower", required: false).Select(u => Picture("uniform-lower", u)!).ToList(),
+        };
     }
 }

@@ -17,15 +17,16 @@ public sealed class ConfigNode
 
     private ConfigNode(string file, string entry, YamlMappingNode map) { File = file; Entry = entry; _map = map; }
 
-    public static ConfigNode Load(string path)
+    public static ConfigNode Load(string path) => Parse(path, ReadText(path));
+
+    /// <summary>A configuration file's text; a file that cannot be read is a <see cref="ConfigException"/> naming it.</summary>
+    public static string ReadText(string path)
     {
-        string text;
-        try { text = System.IO.File.ReadAllText(path); }
+        try { return System.IO.File.ReadAllText(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ConfigException(path, 0, "file", "(file)", $"cannot be read: {e.Message}");
         }
-        return Parse(path, text);
     }
 
     public static ConfigNode Parse(string file, string text)

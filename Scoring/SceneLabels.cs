@@ -22,6 +22,12 @@ public static class SceneLabels
     /// <summary>The torso of the person in the seat does not match the uniform reference; confidence is the dissimilarity.</summary>
     public const string NotUniform = "not-uniform";
 
+    /// <summary>
+    /// One of the seated person's torso and lower band matches the uniform and the other does not (工作服与便服混穿); confidence
+    /// is how clearly (see <c>UniformReading.Mixed</c>), the box the person.
+    /// </summary>
+    public const string MixedUniform = "mixed-uniform";
+
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
-        { PauseSign, ChairBackChanged, DeskChanged, OutOfPlace, NotUniform };
+        { PauseSign, ChairBackChanged, DeskChanged, OutOfPlace, NotUniform, MixedUniform };
 }

@@ -11,14 +11,21 @@ public static class Scorecard
         IReadOnlyList<Detection> detections, int imageWidth, int imageHeight, CameraLayout camera, Standard standard) =>
         Evaluate(new Frame(detections, imageWidth, imageHeight), [], camera, standard);
 
+    public static (IReadOnlyList<Violation> Violations, double Score) Evaluate(
+        Frame frame, IReadOnlyList<Frame> earlier, CameraLayout camera, Standard standard)
+    {
+        var judgement = Judge(frame, earlier, camera, standard);
+        return (judgement.Violations, judgement.Score);
+    }
+
     /// <param name="frame">The snapshot being scored.</param>
     /// <param name="earlier">The snapshots just before it in the same burst, oldest first, with no failed or unreliable
     /// one in between (the caller cuts the run there): a rule with <c>consecutive: K</c> is a violation only when it
     /// held on this frame and on the K − 1 frames before it.</param>
-    public static (IReadOnlyList<Violation> Violations, double Score) Evaluate(
-        Frame frame, IReadOnlyList<Frame> earlier, CameraLayout camera, Standard standard)
+    public static Judgement Judge(Frame frame, IReadOnlyList<Frame> earlier, CameraLayout camera, Standard standard)
     {
         var violations = new List<Violation>();
+        var seen = new HashSet<Condition>();
         // The clauses about particular objects go first, so an object one of them took is not counted again by a
         // not-allowed-in-zone rule (one object, one violation: the specific clause wins).
         var taken = new HashSet<Detection>(ReferenceEqualityComparer.Instance);
@@ -27,14 +34,16 @@ public static class Scorecard
             var found = new List<Violation>();
             foreach (var rule in clause.Rules)
             {
-                if (!HeldBefore(clause, rule, earlier, camera)) continue;
-                found.AddRange(Apply(clause, rule, frame, camera, taken));
+                var here = Apply(clause, rule, frame, camera, taken).ToList();
+                // Seen on this frame even when the run is still short of K: the condition has not gone (see Judgement.Seen).
+                foreach (var v in here) seen.Add(new Condition(v.ClauseId, v.ZoneName));
+                if (here.Count > 0 && HeldBefore(clause, rule, earlier, camera)) found.AddRange(here);
             }
             foreach (var v in found) if (v.Detection is not null) taken.Add(v.Detection);
             violations.AddRange(Cap(found, clause.MaxPoints));
         }
         double score = Math.Max(0, FullMarks - violations.Sum(v => v.Points));
-        return (violations, score);
+        return new Judgement(violations, score, seen.ToList());
     }
 
     /// <summary>Whether the rule also held on each of the <c>consecutive − 1</c> frames before this one.</summary>
@@ -146,6 +155,11 @@ public static class Scorecard
         }
     }
 }
+
+/// <summary>One snapshot judged against the standard.</summary>
+/// <param name="Seen">Every clause-in-zone a rule found on this frame alone, violation or not: a rule over K snapshots in a
+/// row that held here but not yet on the K − 1 before still shows its condition, and that frame must not rectify it.</param>
+public sealed record Judgement(IReadOnlyList<Violation> Violations, double Score, IReadOnlyList<Condition> Seen);
 
 /// <summary>What one category of clauses took from an audit.</summary>
 /// <param name="Pillar">The 6S pillar the category rolls up to; null when the standard maps none.</param>

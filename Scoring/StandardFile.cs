@@ -19,12 +19,12 @@ public static class StandardFile
     };
 
     /// <param name="knownLabels">The detector's class names; rules naming any other label are rejected. Null skips that check.</param>
-    public static Standard Load(string path, IReadOnlyCollection<string>? knownLabels = null)
-    {
-        var root = ConfigNode.Load(path);
-        return Read(root, Hash(File.ReadAllBytes(path)), knownLabels);
-    }
+    public static Standard Load(string path, IReadOnlyCollection<string>? knownLabels = null) =>
+        Parse(path, ConfigNode.ReadText(path), knownLabels);
 
+    /// <param name="name">What errors call the text: a file name, or e.g. "standard version 7".</param>
+    /// <remarks>The content hash is of the text as UTF-8 (a byte-order mark is not part of it), so a version stored as
+    /// text and read back has the hash of the file it came from.</remarks>
     public static Standard Parse(string name, string text, IReadOnlyCollection<string>? knownLabels = null) =>
         Read(ConfigNode.Parse(name, text), Hash(Encoding.UTF8.GetBytes(text)), knownLabels);
 

@@ -13,16 +13,19 @@ public sealed class AuditWriter(DeskVisionDb db)
     private static readonly string ProcessName = $"{Environment.MachineName}:{Environment.ProcessId}";
 
     /// <summary>Stores this version of the standard if it is new; returns its id.</summary>
-    public async Task<int> EnsureStandardAsync(Standard standard, CancellationToken ct)
+    /// <param name="content">The text it was read from, kept with a new version (and added to one stored without it).</param>
+    public async Task<int> EnsureStandardAsync(Standard standard, CancellationToken ct, string? content = null)
     {
         string cacheKey = $"{db.Database.GetConnectionString()}|{standard.ContentHash}";
-        if (StandardIds.TryGetValue(cacheKey, out int cached)) return cached;
+        if (StandardIds.TryGetValue(cacheKey, out int cached) && content is null) return cached;
         var existing = await db.StandardVersions.AsNoTracking().Where(s => s.ContentHash == standard.ContentHash).Select(s => (int?)s.Id).FirstOrDefaultAsync(ct);
+        if (existing is not null && content is not null)
+            await db.StandardVersions.Where(s => s.Id == existing && s.Content == null).ExecuteUpdateAsync(s => s.SetProperty(v => v.Content, content), ct);
         if (existing is null)
         {
             var version = new StandardVersion
             {
-                Name = standard.Name, Version = standard.Version, ContentHash = standard.ContentHash, LoadedAt = DateTimeOffset.UtcNow,
+                Name = standard.Name, Version = standard.Version, ContentHash = standard.ContentHash, LoadedAt = DateTimeOffset.UtcNow, Content = content,
                 Clauses = standard.Clauses.Select(c => new Clause
                 {
                     Key = c.Id, TitleZh = c.TitleZh, TitleEn = c.TitleEn, Category = c.Category, Severity = c.Severity,
@@ -148,6 +151,7 @@ public sealed class AuditWriter(DeskVisionDb db)
             Source = source, SnapshotPath = snapshotPath, RunKey = runKey, PlannedAuditId = plannedAuditId,
             ProcessedBy = ProcessName,
             DetectionsReusedFrom = result.DetectionsReusedFrom, ZoneSignature = result.ZoneSignature, ChangeNote = result.ChangeNote,
+            ConditionsSeen = result.Status == AuditStatus.Ok ? result.Shown.Select(c => new[] { c.ClauseId, c.ZoneName }).ToArray() : [],
             Detections = result.Detections.Select(d => new AuditDetection
             {
                 Label = d.Label, ClassId = d.ClassId, Confidence = d.Confidence, X1 = d.Box.X1, Y1 = d.Box.Y1, X2 = d.Box.X2, Y2 = d.Box.Y2,
@@ -163,7 +167,7 @@ public sealed class AuditWriter(DeskVisionDb db)
         };
         db.Audits.Add(audit);
         // Here rather than in a step after the writer: every caller (jobs, CLI, tests) gets it, in the same transaction.
-        await Rectification.ApplyAsync(db, audit, result.Violations.Select(v => new Rectification.Condition(v.ClauseId, v.ZoneName)).ToList(), ct);
+        await Rectification.ApplyAsync(db, audit, result.Violations.Select(v => new Condition(v.ClauseId, v.ZoneName)).ToList(), result.Shown.ToHashSet(), ct);
         try
         {
             await db.SaveChangesAsync(ct);

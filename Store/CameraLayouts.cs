@@ -10,5 +10,8 @@ public static class CameraLayouts
         camera.Zones.OrderBy(z => z.Id).Select(z => new Zone(z.Name,
             ZoneKinds.TryParse(z.Kind, out var k) ? k : throw new InvalidOperationException($"camera {camera.Key}: zone {z.Name} has unknown kind '{z.Kind}'"),
             z.Polygon.Select(p => (p[0], p[1])).ToList())).ToList(),
-        camera.Source);
+        camera.Source)
+    {
+        Uniform = new SiteUniform(camera.Window.Site.UniformHasTie, camera.Window.Site.UniformTieWeight),
+    };
 }

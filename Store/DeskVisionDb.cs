@@ -14,6 +14,7 @@ public sealed class DeskVisionDb(DbContextOptions<DeskVisionDb> options) : DbCon
     public DbSet<Window> Windows => Set<Window>();
     public DbSet<Camera> Cameras => Set<Camera>();
     public DbSet<CameraZone> CameraZones => Set<CameraZone>();
+    public DbSet<CameraReference> CameraReferences => Set<CameraReference>();
     public DbSet<Staff> Staff => Set<Staff>();
     public DbSet<StandardVersion> StandardVersions => Set<StandardVersion>();
     public DbSet<Clause> Clauses => Set<Clause>();
@@ -43,7 +44,17 @@ public sealed class DeskVisionDb(DbContextOptions<DeskVisionDb> options) : DbCon
             new ValueComparer<double[][]>((a, b) => JsonSerializer.Serialize(a, (JsonSerializerOptions?)null) == JsonSerializer.Serialize(b, (JsonSerializerOptions?)null),
                 p => JsonSerializer.Serialize(p, (JsonSerializerOptions?)null).GetHashCode(),
                 p => p.Select(xy => xy.ToArray()).ToArray()));
+        b.Entity<Audit>().Property(a => a.ConditionsSeen).HasColumnType("jsonb").HasDefaultValueSql("'[]'::jsonb").HasConversion(
+            p => JsonSerializer.Serialize(p, (JsonSerializerOptions?)null),
+            s => JsonSerializer.Deserialize<string[][]>(s, (JsonSerializerOptions?)null) ?? Array.Empty<string[]>(),
+            new ValueComparer<string[][]>((a, b) => JsonSerializer.Serialize(a, (JsonSerializerOptions?)null) == JsonSerializer.Serialize(b, (JsonSerializerOptions?)null),
+                p => JsonSerializer.Serialize(p, (JsonSerializerOptions?)null).GetHashCode(),
+                p => p.Select(c => c.ToArray()).ToArray()));
+        b.Entity<CameraReference>().HasIndex(r => new { r.CameraId, r.Kind }).IsUnique();
+        b.Entity<CameraReference>().Property(r => r.Kind).HasMaxLength(16);
         b.Entity<StandardVersion>().HasIndex(s => s.ContentHash).IsUnique();
+        b.Entity<StandardVersion>().HasIndex(s => s.PublishedAt);
+        b.Entity<StandardVersion>().Property(s => s.Origin).HasMaxLength(16);
         b.Entity<Clause>().HasIndex(c => new { c.StandardVersionId, c.Key }).IsUnique();
         b.Entity<Clause>().Property(c => c.RulesJson).HasColumnType("jsonb");
         b.Entity<Audit>().HasIndex(a => new { a.CameraId, a.TakenAt });

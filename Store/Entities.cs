@@ -11,6 +11,10 @@ public sealed class Site
     public string OpeningHours { get; set; } = "mon-fri 09:00-12:00 13:30-17:30";
     /// <summary>Days the hall is closed although the weekday is open (public holidays).</summary>
     public List<DateOnly> Holidays { get; set; } = [];
+    /// <summary>The site's uniform has a tie (site file <c>uniform: { tie: true }</c>): a tie on a seated person's torso is evidence it is worn.</summary>
+    public bool UniformHasTie { get; set; }
+    /// <summary>How much that tie lowers the torso's distance from the uniform, as a share of it (<c>uniform: { tie_weight: }</c>).</summary>
+    public double UniformTieWeight { get; set; } = Scoring.SiteUniform.Default.TieWeight;
     public List<Window> Windows { get; set; } = [];
 }
 
@@ -59,6 +63,50 @@ public sealed class Camera
     /// <summary>SHA-256 of the last snapshot's bytes: the same bytes again means the camera's picture froze.</summary>
     public string? LastSnapshotHash { get; set; }
     public string? LastFailure { get; set; }
+
+    /// <summary>
+    /// When camera health first found the view no longer matching the view reference taken before it (the camera was
+    /// knocked or turned): every reference picture taken before this is stale until taken again.
+    /// </summary>
+    public DateTimeOffset? MovedAt { get; set; }
+    /// <summary>The audit that found it, and what it measured.</summary>
+    public string? MovedReason { get; set; }
+    public List<CameraReference> References { get; set; } = [];
+}
+
+/// <summary>The kinds of reference picture a camera keeps, as the API and the camera file name them.</summary>
+public static class ReferenceKinds
+{
+    /// <summary>The whole view as mounted: the camera-moved check compares every snapshot with it.</summary>
+    public const string FullView = "full-view";
+    /// <summary>The desk arranged as it should be (定置定位): the desk-layout checks compare with it.</summary>
+    public const string Desk = "desk";
+    /// <summary>The staff chair empty with nothing on its back: the coat-on-chair check compares with it.</summary>
+    public const string EmptyChair = "empty-chair";
+    /// <summary>A crop of the "暂停服务" sign on the counter: searched for on each snapshot.</summary>
+    public const string PauseSign = "pause-sign";
+    public static readonly IReadOnlyList<string> All = [FullView, Desk, EmptyChair, PauseSign];
+}
+
+/// <summary>
+/// A reference picture taken from a camera's live snapshot in the app (it takes the place of the camera file's picture
+/// of the same kind). One per camera and kind: taking it again replaces it.
+/// </summary>
+public sealed class CameraReference
+{
+    public int Id { get; set; }
+    public int CameraId { get; set; }
+    public Camera Camera { get; set; } = null!;
+    /// <summary>One of <see cref="ReferenceKinds"/>.</summary>
+    public required string Kind { get; set; }
+    /// <summary>The file, relative to the reference folder; made from the camera's id and the kind, never from request input.</summary>
+    public required string Path { get; set; }
+    public DateTimeOffset CapturedAt { get; set; }
+    public required string CapturedBy { get; set; }
+    public int Width { get; set; }
+    public int Height { get; set; }
+    /// <summary>The part of the snapshot kept (the pause sign), [x1, y1, x2, y2] normalised; null for the whole picture.</summary>
+    public double[]? Crop { get; set; }
 }
 
 public static class PlannedAuditKinds
@@ -121,6 +169,18 @@ public sealed class StandardVersion
     /// <summary>Hash of the file's content: the same content is one version, any edit is a new one.</summary>
     public required string ContentHash { get; set; }
     public DateTimeOffset LoadedAt { get; set; }
+    /// <summary>
+    /// The standard's text exactly as it was read (the site's file, an import, or the text a form edit produced), so the
+    /// audits scored with this version can be judged again by exactly it. Null only for versions stored before it was kept.
+    /// </summary>
+    public string? Content { get; set; }
+    /// <summary>When this version last became the one new audits are scored with; null if it never was (a standard
+    /// given to <c>deskvision audit --standard</c>, say). The version published last is the current one.</summary>
+    public DateTimeOffset? PublishedAt { get; set; }
+    /// <summary>Who published it: a user name, or the path of the site's standard file loaded at start-up.</summary>
+    public string? PublishedBy { get; set; }
+    /// <summary>How it came: <c>file</c>, <c>import</c> (an uploaded file) or <c>form</c> (edited in the app); see <see cref="PublishedStandards"/>.</summary>
+    public string? Origin { get; set; }
     public List<Clause> Clauses { get; set; } = [];
 }
 
@@ -182,6 +242,11 @@ public sealed class Audit
     public byte[]? ZoneSignature { get; set; }
     /// <summary>Why the model ran or not on this snapshot (which zone changed by how much).</summary>
     public string? ChangeNote { get; set; }
+    /// <summary>
+    /// [[clause key, zone], ...]: every condition a rule found on this snapshot, violation or not (a rule over K snapshots
+    /// in a row sees it before it reports it). A later audit rectifies only what it did not see (<see cref="Rectification"/>).
+    /// </summary>
+    public string[][] ConditionsSeen { get; set; } = [];
     public List<AuditDetection> Detections { get; set; } = [];
     public List<AuditViolation> Violations { get; set; } = [];
 }

@@ -5,22 +5,23 @@ namespace DeskVision.Store;
 /// <summary>
 /// 整改 by later audits. A violation is rectified by the first later ok audit of the same camera that no longer shows
 /// its clause in its zone, provided that audit's standard still checks the clause (an audit that did not look cannot
-/// say the condition is gone). Runs inside <see cref="AuditWriter.SaveAsync"/>, before its single SaveChanges, so an
+/// say the condition is gone). "Shows" means the rule found the condition on that snapshot, reported or not: a rule
+/// that needs K snapshots in a row finds it on the first frames of a new run without reporting it yet, and such a frame
+/// proves the condition is still there. Runs inside <see cref="AuditWriter.SaveAsync"/>, before its single SaveChanges, so an
 /// audit and the rectifications it causes commit together or not at all.
 /// </summary>
 public static class Rectification
 {
-    /// <summary>A clause in a zone: what "the same condition" means from one audit to the next.</summary>
-    public readonly record struct Condition(string ClauseKey, string Zone);
-
-    /// <param name="audit">The new audit, tracked but not saved yet; its Violations in the same order as <paramref name="shown"/>.</param>
-    /// <param name="shown">The clause and zone of each of its violations.</param>
-    public static async Task ApplyAsync(DeskVisionDb db, Audit audit, IReadOnlyList<Condition> shown, CancellationToken ct)
+    /// <param name="audit">The new audit, tracked but not saved yet; its Violations in the same order as <paramref name="violations"/>.</param>
+    /// <param name="violations">The clause and zone of each of its violations.</param>
+    /// <param name="shown">Every condition the audit saw, its violations' and those a rule over K snapshots saw on this frame
+    /// without reporting them yet (<see cref="AuditResult.Seen"/>): none of these is rectified by this audit.</param>
+    public static async Task ApplyAsync(DeskVisionDb db, Audit audit, IReadOnlyList<Condition> violations, IReadOnlySet<Condition> shown, CancellationToken ct)
     {
         if (audit.Status != AuditStatuses.Ok || audit.StandardVersionId is not int standardId) return;
         var checks = await ActiveClauseKeysAsync(db, [standardId], ct);
-        await CloseEarlierAsync(db, audit, shown.ToHashSet(), checks[standardId], ct);
-        await CloseOwnAsync(db, audit, shown, ct);
+        await CloseEarlierAsync(db, audit, shown, checks[standardId], ct);
+        await CloseOwnAsync(db, audit, violations, ct);
     }
 
     /// <summary>
@@ -28,7 +29,7 @@ public static class Rectification
     /// (stored before it: bursts and retries arrive out of order) are moved to this, the earlier rectifier.
     /// Violations a manager closed by hand stay as the manager left them.
     /// </summary>
-    private static async Task CloseEarlierAsync(DeskVisionDb db, Audit audit, HashSet<Condition> shown, HashSet<string> checks, CancellationToken ct)
+    private static async Task CloseEarlierAsync(DeskVisionDb db, Audit audit, IReadOnlySet<Condition> shown, HashSet<string> checks, CancellationToken ct)
     {
         var candidates = await db.AuditViolations
             .Include(v => v.Clause)
@@ -44,21 +45,22 @@ public static class Rectification
     }
 
     /// <summary>This audit's own violations, when a later audit is already stored (an out-of-order arrival).</summary>
-    private static async Task CloseOwnAsync(DeskVisionDb db, Audit audit, IReadOnlyList<Condition> shown, CancellationToken ct)
+    private static async Task CloseOwnAsync(DeskVisionDb db, Audit audit, IReadOnlyList<Condition> violations, CancellationToken ct)
     {
-        if (shown.Count == 0) return;
+        if (violations.Count == 0) return;
         var later = await db.Audits.AsNoTracking()
             .Where(a => a.CameraId == audit.CameraId && a.TakenAt > audit.TakenAt && a.Status == AuditStatuses.Ok && a.StandardVersionId != null)
             .OrderBy(a => a.TakenAt)
-            .Select(a => new { a.Id, a.TakenAt, StandardVersionId = a.StandardVersionId!.Value, Shown = a.Violations.Select(v => new { v.Clause.Key, v.ZoneName }).ToList() })
+            .Select(a => new { a.Id, a.TakenAt, StandardVersionId = a.StandardVersionId!.Value, a.ConditionsSeen, Shown = a.Violations.Select(v => new { v.Clause.Key, v.ZoneName }).ToList() })
             .ToListAsync(ct);
         if (later.Count == 0) return;
         var checks = await ActiveClauseKeysAsync(db, later.Select(a => a.StandardVersionId).Distinct().ToList(), ct);
-        for (int i = 0; i < shown.Count; i++)
+        for (int i = 0; i < violations.Count; i++)
         {
-            var condition = shown[i];
-            var rectifier = later.FirstOrDefault(a => checks[a.StandardVersionId].Contains(condition.ClauseKey)
-                                                      && !a.Shown.Any(s => s.Key == condition.ClauseKey && s.ZoneName == condition.Zone));
+            var condition = violations[i];
+            var rectifier = later.FirstOrDefault(a => checks[a.StandardVersionId].Contains(condition.ClauseId)
+                                                      && !a.Shown.Any(s => s.Key == condition.ClauseId && s.ZoneName == condition.ZoneName)
+                                                      && !a.ConditionsSeen.Any(s => s[0] == condition.ClauseId && s[1] == condition.ZoneName));
             if (rectifier is null) continue;
             audit.Violations[i].RectifiedByAuditId = rectifier.Id;
             audit.Violations[i].ClosedAt = rectifier.TakenAt;

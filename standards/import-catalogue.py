@@ -32,6 +32,8 @@ RULES = {
     "desk.allowed-items-only": ([dict(when="not-allowed-in-zone", zones=["desk"], min_confidence=0.35, points=1,
                                       allowed=["person", "chair", "dining table", "tv", "laptop", "keyboard", "mouse", "book", "remote"])], 3),
     "appearance.uniform-worn": ([dict(when="object-in-zone", labels=["not-uniform"], zones=["seat"], min_confidence=0.5, points=2)], 2),
+    # One of torso and trousers/skirt like the uniform, the other not: the gap between their distances from the uniform.
+    "appearance.uniform-not-mixed": ([dict(when="object-in-zone", labels=["mixed-uniform"], zones=["seat"], min_confidence=0.25, points=2)], 2),
 }
 
 # 6S pillars (000 一 names them: 整理 整顿 清扫 服务 安全 素养) and the categories that roll up to each. No seed assigns
@@ -80,7 +82,7 @@ print("""# DeskVision: the service standard this site scores against.
 #   when: below-desk-line  - each object of `labels` in a zone whose top lies below the camera's `desk_line` is one violation
 #   when: not-allowed-in-zone - each detected object in a zone whose label is not in `allowed` (and that no other clause took)
 #   labels: the detector's class names, or the reference checks' findings: pause-sign, chair-back-changed, desk-changed,
-#     out-of-place, not-uniform (see the camera file's `references`); zones: desk, seat, chair-back, customer-view, aisle
+#     out-of-place, not-uniform, mixed-uniform (see the camera file's `references`); zones: desk, seat, chair-back, customer-view, aisle
 #   consecutive: K - a violation only when the rule also held on the K-1 snapshots before, in the same burst
 #   excused_by: {labels, zones, min_confidence} - a finding that excuses the rule on a snapshot (the pause sign)
 # POINTS ARE LOCAL CHOICES: no seed document states deductions. `points` per violation and `max_points`

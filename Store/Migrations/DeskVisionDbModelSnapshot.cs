@@ -81,6 +81,12 @@ namespace DeskVision.Store.Migrations
                     b.Property<string>("ChangeNote")
                         .HasColumnType("text");
 
+                    b.Property<string>("ConditionsSeen")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasDefaultValueSql("'[]'::jsonb");
+
                     b.Property<long?>("DetectionsReusedFrom")
                         .HasColumnType("bigint");
 
@@ -322,6 +328,12 @@ namespace DeskVision.Store.Migrations
                     b.Property<string>("LastSnapshotHash")
                         .HasColumnType("text");
 
+                    b.Property<DateTimeOffset?>("MovedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("MovedReason")
+                        .HasColumnType("text");
+
                     b.Property<DateTimeOffset?>("OfflineSince")
                         .HasColumnType("timestamp with time zone");
 
@@ -354,6 +366,50 @@ namespace DeskVision.Store.Migrations
                     b.HasIndex("WindowId");
 
                     b.ToTable("Cameras");
+                });
+
+            modelBuilder.Entity("DeskVision.Store.CameraReference", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("CameraId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("CapturedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CapturedBy")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.PrimitiveCollection<double[]>("Crop")
+                        .HasColumnType("double precision[]");
+
+                    b.Property<int>("Height")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Width")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CameraId", "Kind")
+                        .IsUnique();
+
+                    b.ToTable("CameraReferences");
                 });
 
             modelBuilder.Entity("DeskVision.Store.CameraZone", b =>
@@ -548,6 +604,12 @@ namespace DeskVision.Store.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<bool>("UniformHasTie")
+                        .HasColumnType("boolean");
+
+                    b.Property<double>("UniformTieWeight")
+                        .HasColumnType("double precision");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Key")
@@ -614,6 +676,9 @@ namespace DeskVision.Store.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<string>("Content")
+                        .HasColumnType("text");
+
                     b.Property<string>("ContentHash")
                         .IsRequired()
                         .HasColumnType("text");
@@ -625,6 +690,16 @@ namespace DeskVision.Store.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("Origin")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTimeOffset?>("PublishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PublishedBy")
+                        .HasColumnType("text");
+
                     b.Property<string>("Version")
                         .IsRequired()
                         .HasColumnType("text");
@@ -633,6 +708,8 @@ namespace DeskVision.Store.Migrations
 
                     b.HasIndex("ContentHash")
                         .IsUnique();
+
+                    b.HasIndex("PublishedAt");
 
                     b.ToTable("StandardVersions");
                 });
@@ -808,6 +885,17 @@ namespace DeskVision.Store.Migrations
                     b.Navigation("Window");
                 });
 
+            modelBuilder.Entity("DeskVision.Store.CameraReference", b =>
+                {
+                    b.HasOne("DeskVision.Store.Camera", "Camera")
+                        .WithMany("References")
+                        .HasForeignKey("CameraId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Camera");
+                });
+
             modelBuilder.Entity("DeskVision.Store.CameraZone", b =>
                 {
                     b.HasOne("DeskVision.Store.Camera", null)
@@ -890,6 +978,8 @@ namespace DeskVision.Store.Migrations
 
             modelBuilder.Entity("DeskVision.Store.Camera", b =>
                 {
+                    b.Navigation("References");
+
                     b.Navigation("Zones");
                 });
 

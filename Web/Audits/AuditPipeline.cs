@@ -22,13 +22,16 @@ public sealed class AuditPipeline(ObjectDetector detector, Standard standard)
     /// between), for the rules that need several snapshots in a row; see <see cref="Scorecard.Evaluate(Frame, IReadOnlyList{Frame}, CameraLayout, Standard)"/>.</param>
     /// <param name="seen">An earlier snapshot of this camera the model ran on: when the judged zones look the same
     /// now, its detections are reused instead of running the model (<see cref="SkipUnchanged"/>).</param>
-    public AuditResult Run(Snapshot snapshot, CameraLayout camera, IReadOnlyList<Frame> earlier, SeenBefore? seen = null)
+    /// <param name="scoredWith">The version of the standard to judge by (the jobs pass the one published last); by
+    /// default the one this pipeline was made with.</param>
+    public AuditResult Run(Snapshot snapshot, CameraLayout camera, IReadOnlyList<Frame> earlier, SeenBefore? seen = null, Standard? scoredWith = null)
     {
+        var judgeBy = scoredWith ?? standard;
         OpenCvSharp.Mat image;
         try { image = SnapshotImage.Decode(snapshot.Image); }
         catch (BadSnapshotException e)
         {
-            return AuditResult.Failed(camera.CameraKey, snapshot.TakenAt, e.Message, detector.ModelId, standard.Version);
+            return AuditResult.Failed(camera.CameraKey, snapshot.TakenAt, e.Message, detector.ModelId, judgeBy.Version);
         }
         using (image)
         {
@@ -37,20 +40,23 @@ public sealed class AuditPipeline(ObjectDetector detector, Standard standard)
             try { FrameCheck.ThrowIfBlack(grey); }
             catch (BadSnapshotException e)
             {
-                return AuditResult.Failed(camera.CameraKey, snapshot.TakenAt, e.Message, detector.ModelId, standard.Version);
+                return AuditResult.Failed(camera.CameraKey, snapshot.TakenAt, e.Message, detector.ModelId, judgeBy.Version);
             }
             // A camera fault must not become a staff member's violation: judge nothing on a frame that cannot be judged.
             var health = CameraHealth.MeasureWorkingGrey(grey, _references.ViewReference(camera));
             if (CameraHealth.Problem(health, camera.Health.MinSharpness, camera.Health.MinViewMatch) is { } problem)
-                return AuditResult.Unreliable(camera.CameraKey, snapshot.TakenAt, problem, image.Width, image.Height, detector.ModelId, standard.Version);
+                return AuditResult.Unreliable(camera.CameraKey, snapshot.TakenAt, problem, image.Width, image.Height, detector.ModelId, judgeBy.Version) with
+                {
+                    CameraMoved = CameraHealth.Diagnose(health, camera.Health.MinSharpness, camera.Health.MinViewMatch) == HealthProblem.Moved,
+                };
 
-            var (objects, signature, reusedFrom, note) = Objects(image, grey, camera, seen);
+            var (objects, signature, reusedFrom, note) = Objects(image, grey, camera, seen, judgeBy);
             IReadOnlyList<Detection> detections = [.. objects, .. _references.Run(image, camera, objects)];
-            var (violations, score) = Scorecard.Evaluate(new Frame(detections, image.Width, image.Height), earlier, camera, standard);
+            var judged = Scorecard.Judge(new Frame(detections, image.Width, image.Height), earlier, camera, judgeBy);
             return new AuditResult(camera.CameraKey, snapshot.TakenAt, AuditStatus.Ok, null, image.Width, image.Height,
-                detections, violations, score, detector.ModelId, standard.Version)
+                detections, judged.Violations, judged.Score, detector.ModelId, judgeBy.Version)
             {
-                DetectionsReusedFrom = reusedFrom, ZoneSignature = signature, ChangeNote = note,
+                DetectionsReusedFrom = reusedFrom, ZoneSignature = signature, ChangeNote = note, Seen = judged.Seen,
             };
         }
     }
@@ -60,9 +66,9 @@ public sealed class AuditPipeline(ObjectDetector detector, Standard standard)
     /// since. Only zones a scored rule looks at are compared: a customer walking past changes nothing the standard judges.
     /// The reference checks still run on every frame (they are cheap and compare with pictures, not with the last frame).
     /// </summary>
-    private (IReadOnlyList<Detection> Objects, byte[]? Signature, long? ReusedFrom, string? Note) Objects(OpenCvSharp.Mat image, OpenCvSharp.Mat grey, CameraLayout camera, SeenBefore? seen)
+    private (IReadOnlyList<Detection> Objects, byte[]? Signature, long? ReusedFrom, string? Note) Objects(OpenCvSharp.Mat image, OpenCvSharp.Mat grey, CameraLayout camera, SeenBefore? seen, Standard judgeBy)
     {
-        var judged = standard.ZonesJudged;
+        var judged = judgeBy.ZonesJudged;
         var zones = camera.Unchanged.Enabled ? camera.Zones.Where(z => judged.Contains(z.Kind)).ToList() : [];
         if (zones.Count == 0) return (detector.Detect(image), null, null, null);
 

@@ -13,7 +13,7 @@ namespace DeskVision.Web.Audits;
 /// failed audit with the reason, and the camera's health is updated; a database that is away fails the job, and
 /// Hangfire retries it. The run key (the planned audit's id, or the Hangfire job id) makes a retry store the audit once.
 /// </summary>
-public sealed class CameraAuditJob(DeskVisionDb db, AuditPipeline pipeline, AuditWriter writer, EvidenceFolder evidence, Standard standard,
+public sealed class CameraAuditJob(DeskVisionDb db, AuditPipeline pipeline, AuditWriter writer, EvidenceFolder evidence, CurrentStandard standards, ReferencePictures references,
     CameraSources sources, ILogger<CameraAuditJob> log)
 {
     /// <summary>Failures in a row after which a camera is shown offline.</summary>
@@ -53,7 +53,7 @@ public sealed class CameraAuditJob(DeskVisionDb db, AuditPipeline pipeline, Audi
     }
 
     private async Task<Camera> LoadCameraAsync(System.Linq.Expressions.Expression<Func<Camera, bool>> which, CancellationToken ct) =>
-        await db.Cameras.Include(c => c.Window).ThenInclude(w => w.Site).Include(c => c.Zones).FirstOrDefaultAsync(which, ct)
+        await db.Cameras.Include(c => c.Window).ThenInclude(w => w.Site).Include(c => c.Zones).Include(c => c.References).FirstOrDefaultAsync(which, ct)
         ?? throw new InvalidOperationException("camera is not configured (removed since the job was planned?)");
 
     private async Task<long> AuditAsync(Camera camera, string runKey, long? plannedId, CancellationToken ct, Snapshot? given = null, bool mayReuse = false)
@@ -61,7 +61,8 @@ public sealed class CameraAuditJob(DeskVisionDb db, AuditPipeline pipeline, Audi
         long? done = await db.Audits.Where(a => a.RunKey == runKey).Select(a => (long?)a.Id).FirstOrDefaultAsync(ct);
         if (done is not null) return done.Value; // a retry after the audit was stored
 
-        int standardId = await writer.EnsureStandardAsync(standard, ct);
+        // The version published last, asked now: an admin's new version applies from the next audit, in every worker.
+        var (standard, standardId) = await standards.GetAsync(db, ct);
         var now = DateTimeOffset.UtcNow;
         Snapshot snapshot;
         try
@@ -77,11 +78,13 @@ public sealed class CameraAuditJob(DeskVisionDb db, AuditPipeline pipeline, Audi
             return await writer.SaveAsync(failed, camera.Id, standardId, camera.Source is null ? null : CameraUrl.Redact(camera.Source), null, runKey, ct, plannedId);
         }
 
-        var earlier = given is null ? await EarlierFramesAsync(camera, plannedId, now, ct) : [];
-        var layout = CameraFiles.Complete(camera.ToLayout());
+        var earlier = given is null ? await EarlierFramesAsync(camera, plannedId, now, standard, ct) : [];
+        var (layout, viewTakenAt) = references.InUse(camera, CameraFiles.Complete(camera.ToLayout()));
         var seen = mayReuse && layout.Unchanged.Enabled ? await SeenBeforeAsync(camera, layout.Unchanged, now, ct) : null;
-        var result = pipeline.Run(snapshot, layout, earlier, seen);
+        var result = pipeline.Run(snapshot, layout, earlier, seen, standard);
         camera.LastSnapshotHash = FrameCheck.Hash(snapshot.Image);
+        if (result.CameraMoved && ReferencePictures.MarkMoved(camera, viewTakenAt, now, result.FailureReason!))
+            log.LogWarning("Camera {Camera}: moved off its reference view; its reference pictures are stale until taken again: {Reason}", camera.Key, result.FailureReason);
         // An unreliable picture still came from a working camera: it is not counted towards offline, but its reason is shown.
         if (result.Status == AuditStatus.Ok) MarkSuccess(camera, now);
         else if (result.Status == AuditStatus.Unreliable) { MarkSuccess(camera, now); camera.LastFailure = result.FailureReason; }
@@ -99,7 +102,7 @@ public sealed class CameraAuditJob(DeskVisionDb db, AuditPipeline pipeline, Audi
     /// same burst for a planned audit, the camera's last audits for an every-N-minutes camera. Only the unbroken run of
     /// judged frames counts: a failed or unreliable frame in between means nobody knows what the window looked like then.
     /// </summary>
-    private async Task<IReadOnlyList<Scoring.Frame>> EarlierFramesAsync(Camera camera, long? plannedId, DateTimeOffset now, CancellationToken ct)
+    private async Task<IReadOnlyList<Scoring.Frame>> EarlierFramesAsync(Camera camera, long? plannedId, DateTimeOffset now, Standard standard, CancellationToken ct)
     {
         int need = standard.LongestRun - 1;
         if (need <= 0) return [];

@@ -16,6 +16,9 @@ public sealed class EvidenceFolder(string root, FaceBlur? faces = null)
 
     public string Root { get; } = Path.GetFullPath(root);
 
+    /// <summary>The process's face blur on the shipped BlazeFace model, for other pictures the app keeps (reference pictures).</summary>
+    public static FaceBlur SharedFaceBlur => DefaultBlur.Value;
+
     /// <param name="people">Person boxes found on the snapshot: their heads are blurred too.</param>
     /// <returns>The stored file, relative to the folder; null when the picture cannot be decoded to check it for faces (then nothing is kept).</returns>
     public async Task<string?> SaveAsync(Snapshot snapshot, CancellationToken ct, IEnumerable<Detection>? people = null)

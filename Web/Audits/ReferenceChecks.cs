@@ -17,9 +17,9 @@ public sealed class ReferenceChecks(ObjectDetector detector) : IDisposable
 
     private readonly ConcurrentDictionary<string, (DateTime Written, object Value)> _cache = new();
 
-    /// <summary>The picture the camera's view is compared with to tell it moved: the arranged desk, else the empty chair.</summary>
+    /// <summary>The picture the camera's view is compared with to tell it moved: the full view, else the arranged desk, else the empty chair.</summary>
     public Mat? ViewReference(CameraLayout camera) =>
-        (camera.References.Desk ?? camera.References.EmptyChair) is { } path ? Cached(path, "view", () => Pictures.Read(path)) : null;
+        camera.References.View is { } path ? Cached(path, "view", () => Pictures.Read(path)) : null;
 
     public IReadOnlyList<Detection> Run(Mat image, CameraLayout camera, IReadOnlyList<Detection> detections)
     {
@@ -71,17 +71,25 @@ public sealed class ReferenceChecks(ObjectDetector detector) : IDisposable
 
         if (refs.Uniform.Count > 0)
         {
-            string key = string.Join("|", refs.Uniform);
+            string key = string.Join("|", refs.Uniform.Concat(refs.UniformLower));
             var uniform = Cached(refs.Uniform[0], "uniform:" + key, () =>
             {
-                var crops = refs.Uniform.Select(Pictures.Read).ToList();
-                try { return new UniformCheck(crops); }
-                finally { foreach (var c in crops) c.Dispose(); }
+                var torso = refs.Uniform.Select(Pictures.Read).ToList();
+                var lower = refs.UniformLower.Select(Pictures.Read).ToList();
+                try { return new UniformCheck(torso, lower); }
+                finally { foreach (var c in torso.Concat(lower)) c.Dispose(); }
             });
+            var ties = camera.Uniform.HasTie ? detections.Where(d => d.Label == "tie" && d.Confidence >= 0.35f).ToList() : [];
+            var desks = camera.Zones.Where(z => z.Kind == ZoneKind.Desk).ToList();
+            // Behind the counter the lower band shows the counter, not the trousers: it is judged only where it is in view.
+            bool Hidden(Box band) => desks.Any(z => z.ShareInside(band, w, h) >= 0.25);
             foreach (var person in people.Where(p => camera.Zones.Any(z => z.Kind == ZoneKind.Seat && z.ShareInside(p.Box, w, h) >= camera.ZoneShare)))
             {
-                var reading = uniform.Compare(image, person.Box);
+                var reading = uniform.Compare(image, person.Box, Hidden);
+                if (ties.Count > 0 && UniformCheck.TieOnTorso(reading, ties)) reading = UniformCheck.WithTie(reading, camera.Uniform.TieWeight);
                 findings.Add(new Detection(SceneLabels.NotUniform, -1, (float)reading.Distance, reading.Torso));
+                if (reading.LowerDistance is not null)
+                    findings.Add(new Detection(SceneLabels.MixedUniform, -1, (float)reading.Mixed, person.Box));
             }
         }
         return findings;

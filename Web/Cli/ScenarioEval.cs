@@ -46,6 +46,7 @@ public static class ScenarioEval
             .FirstOrDefault(t => t is not null) ?? throw new InvalidOperationException($"the standard has no rule on '{label}'");
 
         var limits = HealthLimits.Default;
+        var ties = new Dictionary<string, IReadOnlyList<Detection>>();
         var counts = new Dictionary<string, (int TP, int FP, int FN, int TN, double Ms)>();
         foreach (string line in File.ReadLines(Path.Combine(folder, "scenarios.tsv")))
         {
@@ -56,7 +57,9 @@ public static class ScenarioEval
             bool expected = f[4] == "yes";
             using var image = Pictures.Read(Resolve(f[1]));
             var clock = Stopwatch.StartNew();
+            double without = double.NaN; // uniform-tie: the distance without the tie
             // Each check gives the number it decides on, and whether that number reports the case.
+            string? detail = null;
             (double Value, bool Reported) result = check switch
             {
                 "blur" => CameraHealth.Measure(image, null) is var r ? (r.Sharpness, r.FlatShare < CameraHealth.CoveredShare && r.Sharpness < limits.MinSharpness) : default,
@@ -76,12 +79,25 @@ public static class ScenarioEval
                     return (most, most >= Threshold(SceneLabels.DeskChanged));
                 }),
                 "seat" => SeatEmpty(detector, Resolve(f[1]), image, Region(f[3], image), Threshold("person", "presence.unattended-window"), people),
-                "uniform" => Uniform(f[2].Split('|').Select(Resolve), image, Region(f[3], image)) is var u ? (u, u >= Threshold(SceneLabels.NotUniform)) : default,
+                "uniform" => Uniform(f[2].Split('|').Select(Resolve), [], image, Region(f[3], image)).Distance is var u ? (u, u >= Threshold(SceneLabels.NotUniform)) : default,
+                // reference: torso crops ; lower crops (each |-separated)
+                "mixed" => Mixed(Uniform(f[2].Split(';')[0].Split('|').Select(Resolve), f[2].Split(';')[1].Split('|').Select(Resolve), image, Region(f[3], image)),
+                    Threshold(SceneLabels.MixedUniform), out detail),
+                // The site's uniform has a tie: a tie the detector finds on the torso lowers the distance (SiteUniform's default weight).
+                "uniform-tie" => TieEvidence(detector, Resolve(f[1]), image, Uniform(f[2].Split('|').Select(Resolve), [], image, Region(f[3], image)), ties, out without)
+                    is var t ? (t, t >= Threshold(SceneLabels.NotUniform)) : default,
                 _ => throw new FormatException($"scenarios.tsv: unknown check '{check}'"),
             };
             bool reported = result.Reported;
-            trace?.Invoke($"{check,-8} {(expected ? "yes" : "no"),-3} {(reported ? "yes" : "no"),-3} {result.Value,8:0.000}  {f[1]}");
+            trace?.Invoke($"{check,-8} {(expected ? "yes" : "no"),-3} {(reported ? "yes" : "no"),-3} {result.Value,8:0.000}  {f[1]}{(detail is null ? "" : $"  ({detail})")}");
             double ms = clock.Elapsed.TotalMilliseconds;
+            Count(check, expected, reported, ms);
+            // The same cases without the tie, to show what the tie adds.
+            if (check == "uniform-tie") Count("uniform-no-tie", expected, without >= Threshold(SceneLabels.NotUniform), ms);
+        }
+
+        void Count(string check, bool expected, bool reported, double ms)
+        {
             var c = counts.GetValueOrDefault(check);
             counts[check] = (expected, reported) switch
             {
@@ -113,15 +129,31 @@ public static class ScenarioEval
         return check(reference);
     }
 
-    private static double Uniform(IEnumerable<string> references, Mat image, Rect person)
+    private static UniformReading Uniform(IEnumerable<string> torsoReferences, IEnumerable<string> lowerReferences, Mat image, Rect person)
     {
-        var crops = references.Select(Pictures.Read).ToList();
+        var torso = torsoReferences.Select(Pictures.Read).ToList();
+        var lower = lowerReferences.Select(Pictures.Read).ToList();
         try
         {
-            using var uniform = new UniformCheck(crops);
-            return uniform.Compare(image, Pictures.ToBox(person)).Distance;
+            using var uniform = new UniformCheck(torso, lower);
+            return uniform.Compare(image, Pictures.ToBox(person));
         }
-        finally { foreach (var c in crops) c.Dispose(); }
+        finally { foreach (var c in torso.Concat(lower)) c.Dispose(); }
+    }
+
+    private static (double, bool) Mixed(UniformReading reading, double threshold, out string detail)
+    {
+        detail = $"torso {reading.Distance:0.000}, lower {reading.LowerDistance:0.000}";
+        return (reading.Mixed, reading.Mixed >= threshold);
+    }
+
+    /// <summary>The torso's distance with a tie on it taken as evidence of the uniform, as the audit does for a site whose uniform has one.</summary>
+    private static double TieEvidence(ObjectDetector detector, string path, Mat image, UniformReading reading,
+        Dictionary<string, IReadOnlyList<Detection>> cache, out double without)
+    {
+        if (!cache.TryGetValue(path, out var ties)) cache[path] = ties = detector.Detect(image).Where(d => d.Label == "tie" && d.Confidence >= 0.35f).ToList();
+        without = reading.Distance;
+        return UniformCheck.TieOnTorso(reading, ties) ? UniformCheck.WithTie(reading, SiteUniform.Default.TieWeight).Distance : reading.Distance;
     }
 
     private static Rect Region(string field, Mat image)

@@ -23,7 +23,9 @@ public static class AuditServices
         }));
         services.AddSingleton(sp => StandardFile.Load(AppSettings.DefaultStandardFile, sp.GetRequiredService<ObjectDetector>().Labels));
         services.AddSingleton<AuditPipeline>();
+        services.AddSingleton<CurrentStandard>();
         services.AddSingleton(new EvidenceFolder(AppSettings.EvidenceRoot));
+        services.AddSingleton(sp => new ReferencePictures(AppSettings.ReferenceRoot, sp.GetRequiredService<ObjectDetector>()));
         services.AddScoped<AuditWriter>();
         services.AddScoped<CameraAuditJob>();
         services.AddScoped<EvidenceRetention>();
@@ -76,6 +78,14 @@ public static class AuditServices
             throw new DatabaseUnavailableException($"PostgreSQL is not reachable: {(e.InnerException ?? e).Message}", e);
         }
         services.GetRequiredService<AuditPipeline>();
-        await scope.ServiceProvider.GetRequiredService<AuditWriter>().EnsureStandardAsync(services.GetRequiredService<Standard>(), ct);
+        var standards = services.GetRequiredService<CurrentStandard>();
+        await standards.PublishFileAsync(db, ct);
+        try { await standards.GetAsync(db, ct); }
+        catch (ConfigException e)
+        {
+            // The app must still start, so an admin can publish a version this model can score with.
+            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AuditServices)).LogError(
+                "The current standard version cannot be scored by this process's model, audits will fail until a fixed version is published: {Problem}", e.Message);
+        }
     }
 }

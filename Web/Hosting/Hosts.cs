@@ -53,6 +53,8 @@ public static class Hosts
         DeskVision.Web.Insights.ManagerAndStaffPages.MapManagerAndStaffPages(app); // heatmaps, trends, review, zones, my desk, webhooks: own policies
         app.MapUserPages();                          // admins only
         DeskVision.Web.Admin.AuditLogPage.MapAuditLogPage(app); // admins only
+        DeskVision.Web.Standards.StandardPages.MapStandard(app); // view: managers; import and edit: admins
+        DeskVision.Web.Zones.ReferencePictureApi.MapReferencePictures(app); // managers of the camera's hall, admins
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new AdminOnlyDashboard()] });
         app.Lifetime.ApplicationStarted.Register(() =>
             Console.WriteLine($"DeskVision is up: {string.Join(", ", app.Urls)}  (Hangfire dashboard: /hangfire; Ctrl-C stops)"));

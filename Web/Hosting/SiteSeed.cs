@@ -14,7 +14,7 @@ public sealed class SiteSeed(DeskVisionDb db, AuditWriter writer, Schedules.Audi
     public async Task<IReadOnlyList<string>> LoadAsync(string folder, CancellationToken ct)
     {
         var site = ConfigNode.Load(Path.Combine(folder, "site.yaml"));
-        site.RejectUnknown("site", "name", "time_zone", "opening_hours", "holidays", "staff", "schedule", "roster", "accounts");
+        site.RejectUnknown("site", "name", "time_zone", "opening_hours", "holidays", "staff", "schedule", "roster", "accounts", "uniform");
         string key = site.String("site");
         var cameras = Directory.EnumerateFiles(Path.Combine(folder, "cameras"), "*.yaml").Order().Select(CameraFile.Load).ToList();
         foreach (var c in cameras.Where(c => c.Site != key))
@@ -35,6 +35,10 @@ public sealed class SiteSeed(DeskVisionDb db, AuditWriter writer, Schedules.Audi
         row.Holidays = site.Strings("holidays", required: false)
             .Select(d => DateOnly.TryParse(d, System.Globalization.CultureInfo.InvariantCulture, out var day) ? day : throw site.Error("holidays", $"'{d}' is not a date like 2026-10-01"))
             .ToList();
+        var uniform = site.Section("uniform");
+        uniform?.RejectUnknown("tie", "tie_weight");
+        row.UniformHasTie = uniform?.Bool("tie", false) ?? false;
+        row.UniformTieWeight = uniform?.Number("tie_weight", 0, 1, SiteUniform.Default.TieWeight) ?? SiteUniform.Default.TieWeight;
         var schedule = site.Section("schedule");
         foreach (var s in site.Entries("staff", (e, i) => $"staff[{i}]", required: false))
         {

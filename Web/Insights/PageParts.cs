@@ -39,7 +39,7 @@ public static class PageParts
         if (!user.IsStaff)
         {
             h.Append($"<a href='/'>{E(t["Nav.Overview"])}</a><a href='/heatmaps'>{E(t["Nav.Heatmaps"])}</a><a href='/trends'>{E(t["Nav.Trends"])}</a>");
-            h.Append($"<a href='/reports/monthly'>{E(t["Nav.Monthly"])}</a><a href='/cameras'>{E(t["Nav.Cameras"])}</a>");
+            h.Append($"<a href='/reports/monthly'>{E(t["Nav.Monthly"])}</a><a href='/cameras'>{E(t["Nav.Cameras"])}</a><a href='/standard'>{E(t["Nav.Standard"])}</a>");
         }
         if (user.StaffId is not null) h.Append($"<a href='/me'>{E(t["Nav.MyDesk"])}</a>");
         if (user.IsAdmin) h.Append($"<a href='/admin/users'>{E(t["Nav.Users"])}</a><a href='/admin/audit-log'>{E(t["Nav.AuditLog"])}</a>");

@@ -108,7 +108,7 @@ public static class ReviewPages
                      $"<td>-{PageParts.N(v.Points)}</td><td>{E(state)}</td><td>{decision}</td></tr>");
         }
         if (a.Violations.Count == 0) h.Append($"<tr><td colspan=6>{E(t["Common.None"])}</td></tr>");
-        h.Append("</table>");
+        h.Append($"</table><p class=muted>{E(Standards.StandardPages.PointsNote)}</p>");
         if (log.Count > 0)
         {
             h.Append($"<h2>{E(t["Review.Log"])}</h2><ul id=review-log>");

@@ -117,9 +117,12 @@ public static class HallPages
     private static async Task<IResult> AuditPage(long id, Accounts.CurrentUser user, DeskVisionDb db, CancellationToken ct)
     {
         var a = await db.Audits.AsNoTracking().VisibleTo(user, db).Include(x => x.Camera).ThenInclude(c => c.Window).Include(x => x.Camera).ThenInclude(c => c.Zones)
-            .Include(x => x.Detections).Include(x => x.Violations).ThenInclude(v => v.Clause).FirstOrDefaultAsync(x => x.Id == id, ct);
+            .Include(x => x.Detections).Include(x => x.Violations).ThenInclude(v => v.Clause).Include(x => x.StandardVersion)
+            .FirstOrDefaultAsync(x => x.Id == id, ct);
         if (a is null) return Results.NotFound();
-        var html = new StringBuilder($"<h1>{E(a.Camera.Window.Name)} · audit {a.Id}</h1><p>{a.TakenAt:yyyy-MM-dd HH:mm:ss} UTC · model {E(a.ModelId)}</p>");
+        // The version that scored this audit, not the current one: an audit stays what its version made it.
+        string standard = a.StandardVersion is { } sv ? $" · standard <span id=audit-standard>{E($"{sv.Version}@{sv.ContentHash}")}</span> (version {sv.Id})" : "";
+        var html = new StringBuilder($"<h1>{E(a.Camera.Window.Name)} · audit {a.Id}</h1><p>{a.TakenAt:yyyy-MM-dd HH:mm:ss} UTC · model {E(a.ModelId)}{standard}</p>");
         // Reviewing and the scorecard are for the hall's managers; staff would meet a 403.
         if (!user.IsStaff)
             html.Append($"<p><a href='/review/{a.Id}'>审核 Review: confirm or mark false positives</a> · <a href='/audits/{a.Id}/scorecard'>评分 Scorecard</a> · <a href='/windows/{a.Camera.WindowId}'>{E(a.Camera.Window.Name)} timeline</a></p>");
@@ -145,7 +148,7 @@ public static class HallPages
         foreach (var v in a.Violations)
             html.Append($"<tr><td>{E(v.Clause.Key)}<br>{E(v.Clause.TitleZh)}<br><span class=muted>{E(v.Clause.TitleEn)}</span></td><td>{E(v.Clause.TextZh)}</td><td>{E(v.Reason)}</td><td>-{v.Points:0.#}</td></tr>");
         if (a.Violations.Count == 0) html.Append("<tr><td colspan=4>None 无</td></tr>");
-        html.Append("</table>");
+        html.Append($"</table><p class=muted>{E(Standards.StandardPages.PointsNote)}</p>");
         return Page($"Audit {a.Id}", html.ToString());
     }
 

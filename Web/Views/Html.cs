@@ -48,7 +48,7 @@ public static class Html
         if (!user.IsStaff)
             links.AddRange(["<a href=\"/heatmaps\">热力图 Heatmaps</a>", "<a href=\"/trends\">趋势 Trends</a>", "<a href=\"/cameras\">摄像头 Cameras</a>",
                 "<a href=\"/reports/monthly\">月报 Monthly</a>", "<a href=\"/reports/daily\">日清日结 Daily</a>", "<a href=\"/appeals\">申诉 Appeals</a>",
-                "<a href=\"/staff\">人员 Staff</a>"]);
+                "<a href=\"/staff\">人员 Staff</a>", "<a href=\"/standard\">规范 Standard</a>"]);
         if (user.StaffId is int staff)
             links.AddRange(["<a href=\"/me\">我的 My desk</a>", $"<a href=\"/staff/{staff}\">我的申诉 My appeals</a>"]);
         if (user.IsAdmin)

@@ -35,7 +35,7 @@ public static class ZoneEditorPages
     }
 
     private static Task<Camera?> FindAsync(DeskVisionDb db, CurrentUser user, string key, CancellationToken ct) =>
-        db.Cameras.VisibleTo(user).Include(c => c.Window).ThenInclude(w => w.Site).Include(c => c.Zones).FirstOrDefaultAsync(c => c.Key == key, ct);
+        db.Cameras.VisibleTo(user).Include(c => c.Window).ThenInclude(w => w.Site).Include(c => c.Zones).Include(c => c.References).FirstOrDefaultAsync(c => c.Key == key, ct);
 
     private static async Task<IResult> SaveJson(string key, CurrentUser user, Text t, HttpContext http, DeskVisionDb db, IAntiforgery antiforgery,
         TimeProvider clock, CancellationToken ct)
@@ -129,9 +129,55 @@ public static class ZoneEditorPages
             foreach (var e in log) h.Append($"<li>{e.At:yyyy-MM-dd HH:mm} UTC · {E(e.Actor)} · {E(e.Details?.Split(" → ")[0])}</li>");
             h.Append("</ul>");
         }
+        h.Append(ReferenceSection(camera, t, http, antiforgery));
         h.Append($"<script src='{ZoneEditorScript.Path}'></script>");
         var page = PageParts.Page(t["Zones.Title"], t, http.Request, user, h.ToString());
         return errors.Count == 0 ? page : new WithStatus(page, StatusCodes.Status400BadRequest);
+    }
+
+    /// <summary>
+    /// The camera's reference pictures with a button each to take it again from the live camera (the pause sign with the
+    /// part of the picture to keep), and, when camera health found the camera moved, which ones are stale.
+    /// </summary>
+    private static string ReferenceSection(Camera camera, Text t, HttpContext http, IAntiforgery antiforgery)
+    {
+        var entries = Audits.ReferencePictures.List(AppSettings.ReferenceRoot, camera, Audits.CameraFiles.Complete(camera.ToLayout()).References);
+        string key = Uri.EscapeDataString(camera.Key);
+        var query = http.Request.Query;
+        var h = new StringBuilder($"<h2 id=references>{E(t["Refs.Title"])}</h2><p class=muted>{E(t["Refs.Hint"])}</p>");
+        if (camera.MovedAt is { } moved)
+            h.Append($"<p class=error id=camera-moved>{E(t.F("Refs.Moved", moved.ToString("yyyy-MM-dd HH:mm", PageParts.Inv)))} {E(camera.MovedReason)}</p>");
+        if (query["problem"].ToString() is { Length: > 0 } problem) h.Append($"<p class=error id=reference-problem>{E(problem)}</p>");
+        else if (query["reference"].ToString() is { Length: > 0 } taken) h.Append($"<p class=flash id=reference-taken>{E(t.F("Refs.Taken", taken))}</p>");
+        h.Append("<div class=cards id=reference-list>");
+        foreach (string kind in ReferenceKinds.All)
+        {
+            var entry = entries.FirstOrDefault(e => e.Kind == kind);
+            h.Append($"<div class=card data-kind='{kind}'><h3>{E(t["Refs.Kind." + kind])}</h3>");
+            if (entry is null) h.Append($"<p class=muted>{E(t["Refs.None"])}</p>");
+            else
+            {
+                h.Append($"<img src='/api/cameras/{key}/references/{kind}/image?at={entry.TakenAt.ToUnixTimeMilliseconds()}' alt='{kind}' style='max-width:100%'>");
+                h.Append($"<p class=muted>{entry.TakenAt:yyyy-MM-dd HH:mm} UTC · {E(entry.TakenBy ?? t["Refs.FromFile"])}</p>");
+                if (entry.Stale) h.Append($"<p class=failed data-stale=true>{E(t["Refs.Stale"])}</p>");
+            }
+            h.Append($"<form method=post action='/cameras/{key}/references/{kind}'>{PageParts.Token(antiforgery, http)}");
+            if (kind == ReferenceKinds.PauseSign)
+                h.Append($"<label class=muted>{E(t["Refs.Crop"])} <input name=crop size=18 value='{E(DefaultCrop(camera))}'></label> ");
+            h.Append($"<button>{E(t["Refs.Take"])}</button></form></div>");
+        }
+        return h.Append("</div>").ToString();
+    }
+
+    /// <summary>Where to cut the pause sign from: the last crop, else the counter (desk zone) and the space above it, where a sign stands.</summary>
+    private static string DefaultCrop(Camera camera)
+    {
+        if (camera.References.FirstOrDefault(r => r.Kind == ReferenceKinds.PauseSign)?.Crop is { Length: 4 } last)
+            return string.Join(",", last.Select(v => v.ToString("0.###", PageParts.Inv)));
+        var desk = camera.Zones.Where(z => z.Kind == ZoneKind.Desk.Name()).SelectMany(z => z.Polygon).ToList();
+        if (desk.Count == 0) return "";
+        double x1 = desk.Min(p => p[0]), y1 = desk.Min(p => p[1]), x2 = desk.Max(p => p[0]), y2 = desk.Max(p => p[1]);
+        return string.Join(",", new[] { Math.Max(0, x1 - 0.05), Math.Max(0, y1 - 0.15), Math.Min(1, x2 + 0.05), y2 }.Select(v => v.ToString("0.###", PageParts.Inv)));
     }
 
     private sealed class WithStatus(IResult inner, int status) : IResult

@@ -177,6 +177,75 @@ for i, k in wearing:
 for i, k in not_wearing:
     add("uniform", office(i), uniform_refs, norm(person_box(i, k)), True, "real: person in other clothes (labelled by eye)")
 
+# ---------------------------------------------------------------- uniform mixed, and a tie as evidence (COCO photos)
+# Whole people are needed (torso and trousers), which the office frames hide behind desks: COCO photos with people in
+# uniforms. Set A: the baseball team's white home uniform (000000000192, references from the batter); set B: the
+# cadets' black uniform with ties (000000000328, black-and-white, references from the cadet on the left). The bands
+# are the ones UniformCheck compares: torso x 20-80 %, y 18-55 % of the person box; lower x 25-75 %, y 60-90 %.
+def coco(name): return f"shared/coco/images/{name}.jpg"
+def coco_people(name):
+    img = open_shared(coco(name)); out = []
+    for line in open(os.path.join(SHARED, "coco", "labels", name + ".txt")):
+        c, cx, cy, w, h = line.split()
+        if c != "0": continue
+        cx, cy, w, h = float(cx) * img.width, float(cy) * img.height, float(w) * img.width, float(h) * img.height
+        out.append((cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
+    return img, out
+def torso_band(b): w, h = b[2] - b[0], b[3] - b[1]; return (b[0] + 0.2 * w, b[1] + 0.18 * h, b[2] - 0.2 * w, b[1] + 0.55 * h)
+def lower_band(b): w, h = b[2] - b[0], b[3] - b[1]; return (b[0] + 0.25 * w, b[1] + 0.6 * h, b[2] - 0.25 * w, b[1] + 0.9 * h)
+def ibox(b): return tuple(int(round(v)) for v in b)
+def region(b, img): return ",".join(f"{v:.4f}" for v in (max(0, b[0]) / img.width, max(0, b[1]) / img.height, min(img.width, b[2]) / img.width, min(img.height, b[3]) / img.height))
+def pasted(img, band, source, grey=False):
+    # The band of one real person replaced by the same band of another (scaled to fit): the other's trousers or shirt.
+    out = img.copy(); b = ibox(band)
+    patch = source.resize((b[2] - b[0], b[3] - b[1]))
+    if grey: patch = patch.convert("L").convert("RGB")
+    out.paste(patch, b[:2]); return out
+
+baseball, (umpire, catcher, left_player, batter) = coco_people("000000000192")
+cadets, (cadet0, cadet1, cadet2) = coco_people("000000000328")
+hall, (woman, bald_man) = coco_people("000000000572")
+white = save(baseball.crop(ibox(torso_band(batter))), "refs/uniform-white-torso.jpg", quality=92) + ";" + \
+        save(baseball.crop(ibox(lower_band(batter))), "refs/uniform-white-lower.jpg", quality=92)
+black = save(cadets.crop(ibox(torso_band(cadet0))), "refs/uniform-cadet-torso.jpg", quality=92) + ";" + \
+        save(cadets.crop(ibox(lower_band(cadet0))), "refs/uniform-cadet-lower.jpg", quality=92)
+jeans = hall.crop(ibox(lower_band(woman)))
+add("mixed", coco("000000000192"), white, region(left_player, baseball), False, "real: another player in the white home uniform (at the picture's edge)")
+add("mixed", coco("000000000192"), white, region(umpire, baseball), False, "real: umpire in black shirt and grey trousers (neither band the white uniform)")
+add("mixed", coco("000000000192"), white, region(catcher, baseball), False, "real: catcher in the other team's grey uniform and gear (neither band the white uniform)")
+add("mixed", coco("000000000572"), white, region(woman, hall), False, "real: woman in a navy top and grey jeans (neither band the white uniform)")
+add("mixed", coco("000000000572"), white, region(bald_man, hall), False, "real: man in black (neither band the white uniform)")
+add("mixed", coco("000000000328"), black, region(cadet1, cadets), False, "real: another cadet in the uniform")
+add("mixed", coco("000000000328"), black, region(cadet2, cadets), False, "real: another cadet in the uniform")
+add("mixed", coco("000000000192"), black, region(umpire, baseball), True, "real: black shirt (like the black uniform) with grey trousers (not)")
+add("mixed", save(pasted(cadets, lower_band(cadet1), jeans, grey=True), "images/mixed-0.jpg"), black, region(cadet1, cadets), True,
+    "composed: a cadet's trousers replaced by a real woman's jeans (000000000572), made grey like the photo")
+add("mixed", save(pasted(cadets, torso_band(cadet2), baseball.crop(ibox(torso_band(left_player))), grey=True), "images/mixed-1.jpg"), black,
+    region(cadet2, cadets), True, "composed: a cadet's jacket replaced by a real white baseball shirt (000000000192), made grey like the photo")
+add("mixed", save(pasted(baseball, lower_band(left_player), jeans), "images/mixed-2.jpg"), white, region(left_player, baseball), True,
+    "composed: a player's white trousers replaced by a real woman's jeans (000000000572)")
+add("mixed", save(pasted(baseball, torso_band(left_player), baseball.crop(ibox(torso_band(umpire)))), "images/mixed-3.jpg"), white,
+    region(left_player, baseball), True, "composed: a player's white shirt replaced by the umpire's black shirt (same photo)")
+add("mixed", save(pasted(baseball, lower_band(umpire), baseball.crop(ibox(lower_band(left_player)))), "images/mixed-4.jpg"), white,
+    region(umpire, baseball), True, "composed: the umpire's grey trousers replaced by a player's white uniform trousers (same photo)")
+
+# A tie on the torso as evidence of the cadets' uniform (its site says the uniform has a tie): not-uniform with the
+# cadet torso reference, on people with and without the uniform. Two of the cadets wear the tie; the suits do too.
+cadet_torso = black.split(";")[0]
+suit, (suit_man, camo) = coco_people("000000000165")
+mirror, (mirror_man,) = coco_people("000000000459")
+for person, pic, img, expected, source in [
+        (cadet1, "000000000328", cadets, False, "real: cadet in the uniform with its tie"),
+        (cadet2, "000000000328", cadets, False, "real: cadet in the uniform with its tie"),
+        (suit_man, "000000000165", suit, True, "real: man in a grey suit and orange tie (not the uniform)"),
+        (camo, "000000000165", suit, True, "real: soldier in camouflage (not the uniform)"),
+        (mirror_man, "000000000459", mirror, True, "real: man in a brown suit and red tie (not the uniform)"),
+        (umpire, "000000000192", baseball, True, "real: umpire in a black shirt (not the uniform)"),
+        (batter, "000000000192", baseball, True, "real: baseball player in white (not the uniform)"),
+        (woman, "000000000572", hall, True, "real: woman in a navy top (not the uniform)"),
+        (bald_man, "000000000572", hall, True, "real: man in black (not the uniform)")]:
+    add("uniform-tie", coco(pic), cadet_torso, region(person, img), expected, source)
+
 # ---------------------------------------------------------------- seat absence, on all office frames
 # Every labelled chair is a seat zone (the chair box grown to where a seated person's box lies); it is occupied when a
 # labelled person has half their box in it, the same share rule the audit applies to detected people.

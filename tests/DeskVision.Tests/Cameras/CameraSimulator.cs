@@ -42,6 +42,8 @@ public enum CameraMode
     Html,
     /// <summary>A JPEG header and then bytes forever, as fast as the client takes them.</summary>
     Endless,
+    /// <summary>The picture given to <see cref="CameraSimulator.AddScene"/> (changed by <see cref="CameraSimulator.ShowScene"/>), with a little sensor noise.</summary>
+    Scene,
 }
 
 /// <summary>
@@ -59,6 +61,7 @@ public sealed class CameraSimulator : IAsyncLifetime
     private readonly ConcurrentDictionary<string, CameraMode> modes = new();
     private readonly ConcurrentDictionary<string, int> requests = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> endless = new();
+    private readonly ConcurrentDictionary<string, byte[]> scenes = new();
     private readonly string nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
     private WebApplication? app;
     private int cameras;
@@ -76,6 +79,19 @@ public sealed class CameraSimulator : IAsyncLifetime
         if (mode == CameraMode.Endless) endless[unique] = new(TaskCreationOptions.RunContinuationsAsynchronously);
         return new Uri(BaseUrl, unique).ToString();
     }
+
+    /// <summary>
+    /// A camera showing <paramref name="picture"/> (JPEG or PNG) with a little sensor noise on each snapshot, so it never
+    /// looks frozen, until <see cref="ShowScene"/> changes what it sees: the desk rearranged, or the camera knocked to another view.
+    /// </summary>
+    public string AddScene(byte[] picture)
+    {
+        string url = Add(CameraMode.Scene);
+        scenes[new Uri(url).AbsolutePath] = picture;
+        return url;
+    }
+
+    public void ShowScene(string url, byte[] picture) => scenes[new Uri(url).AbsolutePath] = picture;
 
     public int Requests(string url) => requests.GetValueOrDefault(new Uri(url).AbsolutePath);
 
@@ -158,7 +174,8 @@ public sealed class CameraSimulator : IAsyncLifetime
         {
             CameraMode.Live => LiveImages[(count - 1) % LiveImages.Length],
             CameraMode.Black => BlackImage(count),
-            CameraMode.Still => StillImage(count),
+            CameraMode.Still => Noisy(Image, count),
+            CameraMode.Scene => Noisy(scenes[path], count),
             _ => Image,
         }, gone.Token);
     }
@@ -170,9 +187,9 @@ public sealed class CameraSimulator : IAsyncLifetime
         return dark.ImEncode(".jpg");
     }
 
-    private byte[] StillImage(int seed)
+    private static byte[] Noisy(byte[] picture, int seed)
     {
-        using var scene = OpenCvSharp.Cv2.ImDecode(Image, OpenCvSharp.ImreadModes.Color);
+        using var scene = OpenCvSharp.Cv2.ImDecode(picture, OpenCvSharp.ImreadModes.Color);
         using var noise = new OpenCvSharp.Mat(scene.Size(), OpenCvSharp.MatType.CV_16SC3);
         new OpenCvSharp.RNG((ulong)seed).Fill(noise, OpenCvSharp.DistributionType.Normal, new OpenCvSharp.Scalar(0, 0, 0), new OpenCvSharp.Scalar(2, 2, 2));
         using var wide = new OpenCvSharp.Mat();

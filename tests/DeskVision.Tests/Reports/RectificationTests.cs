@@ -37,6 +37,45 @@ public sealed class RectificationTests(DatabaseFixture database) : IClassFixture
     }
 
     [Fact]
+    public async Task Unattended_window_is_not_rectified_by_a_new_burst_that_sees_the_seat_empty_again_before_its_run_reaches_three()
+    {
+        const string Unattended = "presence.unattended-window";
+        var hall = await TestHall.OpenAsync(database, W);
+        var (empty, taken) = (TestHall.SeatEmpty, TestHall.SeatTaken);
+        await hall.JudgedAuditAsync(W, TestHall.At(5, 6, 10, 0), empty);
+        await hall.JudgedAuditAsync(W, TestHall.At(5, 6, 10, 1), empty, empty);
+        long third = await hall.JudgedAuditAsync(W, TestHall.At(5, 6, 10, 2), empty, empty, empty);
+        Assert.Null((await Reload(hall, third, Unattended)).ClosedAt);
+
+        // The next inspection's burst starts a new run: its first two frames see the empty seat but may not report it yet.
+        long nextFirst = await hall.JudgedAuditAsync(W, TestHall.At(5, 6, 11, 0), empty);
+        long nextSecond = await hall.JudgedAuditAsync(W, TestHall.At(5, 6, 11, 1), empty, empty);
+        await using (var db = database.NewContext())
+        {
+            Assert.False(await db.AuditViolations.AnyAsync(v => (v.AuditId == nextFirst || v.AuditId == nextSecond) && v.Clause.Key == Unattended));
+            Assert.Contains(new[] { Unattended, "seat" }, (await db.Audits.SingleAsync(a => a.Id == nextFirst)).ConditionsSeen);
+        }
+        Assert.Null((await Reload(hall, third, Unattended)).ClosedAt);
+
+        long back = await hall.JudgedAuditAsync(W, TestHall.At(5, 6, 11, 2), taken, empty, empty);
+        var v = await Reload(hall, third, Unattended);
+        Assert.Equal((back, TestHall.At(5, 6, 11, 2)), (v.RectifiedByAuditId, v.ClosedAt));
+    }
+
+    [Fact]
+    public async Task Unattended_window_stored_late_is_not_rectified_by_a_later_frame_that_saw_the_seat_still_empty()
+    {
+        const string Unattended = "presence.unattended-window";
+        var hall = await TestHall.OpenAsync(database, W);
+        var (empty, taken) = (TestHall.SeatEmpty, TestHall.SeatTaken);
+        // A retried job stores the third frame of the first burst after the next burst's first frames are already stored.
+        await hall.JudgedAuditAsync(W, TestHall.At(5, 6, 11, 0), empty);
+        long filled = await hall.JudgedAuditAsync(W, TestHall.At(5, 6, 11, 1), taken, empty);
+        long third = await hall.JudgedAuditAsync(W, TestHall.At(5, 6, 10, 2), empty, empty, empty);
+        Assert.Equal(filled, (await Reload(hall, third, Unattended)).RectifiedByAuditId);
+    }
+
+    [Fact]
     public async Task Same_clause_seen_only_in_another_zone_rectifies_the_first_zone()
     {
         var hall = await TestHall.OpenAsync(database, W);

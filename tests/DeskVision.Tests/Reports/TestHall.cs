@@ -16,6 +16,7 @@ public sealed class TestHall
 
     private readonly DatabaseFixture _database;
     private readonly Dictionary<string, int> _cameras = [];
+    private readonly Dictionary<string, CameraLayout> _layouts = [];
     private int _standardId;
 
     public string Key { get; } = $"hall-{Guid.NewGuid():N}"[..17];
@@ -29,7 +30,10 @@ public sealed class TestHall
         var writer = new AuditWriter(db);
         hall._standardId = await writer.EnsureStandardAsync(Standard, default);
         for (int i = 0; i < windows.Length; i++)
-            hall._cameras[windows[i]] = await writer.EnsureCameraAsync(Layout($"{hall.Key}-w{i + 1}", hall.Key, windows[i]), default);
+        {
+            hall._layouts[windows[i]] = Layout($"{hall.Key}-w{i + 1}", hall.Key, windows[i]);
+            hall._cameras[windows[i]] = await writer.EnsureCameraAsync(hall._layouts[windows[i]], default);
+        }
         return hall;
     }
 
@@ -99,6 +103,23 @@ public sealed class TestHall
         int standardId = ReferenceEquals(standard, Standard) ? _standardId : await writer.EnsureStandardAsync(standard, default);
         return await writer.SaveAsync(result, _cameras[window], standardId, "test", null, null, default);
     }
+
+    /// <summary>
+    /// Judges a snapshot of <paramref name="window"/>'s camera (1000 × 1000 pixels) with the shipped standard's rules, as the
+    /// audit job does, the <paramref name="earlier"/> frames of its run before it, and stores it; returns the audit's id.
+    /// </summary>
+    public async Task<long> JudgedAuditAsync(string window, DateTimeOffset at, Frame frame, params Frame[] earlier)
+    {
+        var judged = Scorecard.Judge(frame, earlier, _layouts[window], Standard);
+        var result = new AuditResult("test", at.ToUniversalTime(), AuditStatus.Ok, null, frame.Width, frame.Height, frame.Detections,
+            judged.Violations, judged.Score, "test-model", Standard.Version) { Seen = judged.Seen };
+        await using var db = _database.NewContext();
+        return await new AuditWriter(db).SaveAsync(result, _cameras[window], _standardId, "test", null, null, default);
+    }
+
+    /// <summary>A frame of a window camera with the seat empty, or with a person sitting in it.</summary>
+    public static Frame SeatEmpty => new([], 1000, 1000);
+    public static Frame SeatTaken => new([new Detection("person", 0, 0.9f, new Box(300, 720, 700, 990))], 1000, 1000);
 
     public async Task<long> FailedAuditAsync(string window, DateTimeOffset at)
     {

@@ -133,7 +133,7 @@ public sealed class ClauseRuleTests
     {
         Assert.Equal(83, Shipped.Clauses.Count);
         Assert.Equal(
-            ["appearance.uniform-worn", "behaviour.lying-on-desk", "behaviour.no-chatting-cross-post", "behaviour.no-eating", "behaviour.phone-use",
+            ["appearance.uniform-not-mixed", "appearance.uniform-worn", "behaviour.lying-on-desk", "behaviour.no-chatting-cross-post", "behaviour.no-eating", "behaviour.phone-use",
              "desk.allowed-items-only", "desk.coat-on-chair", "desk.cup", "desk.fixed-positions", "desk.phone-on-desk", "desk.private-items",
              "desk.surface-tidy", "presence.away-sign", "presence.unattended-window"],
             Shipped.Scored.Select(c => c.Id).Order().ToArray());
