@@ -100,10 +100,7 @@ public sealed class SkipUnchangedTests(DetectorFixture detectors)
     [Fact]
     public void An_unchanged_snapshot_reuses_the_earlier_detections_and_scores_as_the_frame_they_came_from()
     {
-        var detector = detectors.Get("n");
-        var standard = StandardFile.Load(TestData.StandardFile, detector.Labels);
-        var pipeline = new AuditPipeline(detector, standard);
-        var camera = CameraFile.Load(TestData.DemoCamera(1));
+        var (pipeline, camera) = DemoWindow();
         using var scene = Cv2.ImRead(TestData.Coco("000000000009.jpg"));
         var first = pipeline.Run(Snap(scene, 1), camera);
         Assert.NotNull(first.ZoneSignature);
@@ -124,10 +121,7 @@ public sealed class SkipUnchangedTests(DetectorFixture detectors)
     [Fact]
     public void A_changed_snapshot_runs_the_model_and_says_what_changed()
     {
-        var detector = detectors.Get("n");
-        var standard = StandardFile.Load(TestData.StandardFile, detector.Labels);
-        var pipeline = new AuditPipeline(detector, standard);
-        var camera = CameraFile.Load(TestData.DemoCamera(1));
+        var (pipeline, camera) = DemoWindow();
         using var scene = Cv2.ImRead(TestData.Coco("000000000009.jpg"));
         var first = pipeline.Run(Snap(scene, 1), camera);
         using var withPhone = scene.Clone();
@@ -145,13 +139,12 @@ public sealed class SkipUnchangedTests(DetectorFixture detectors)
     [Fact]
     public void A_camera_with_skipping_turned_off_runs_the_model_on_every_frame()
     {
-        var detector = detectors.Get("n");
-        var pipeline = new AuditPipeline(detector, StandardFile.Load(TestData.StandardFile, detector.Labels));
-        var camera = CameraFile.Load(TestData.DemoCamera(1)) with { Unchanged = SkipUnchanged.Default with { Enabled = false } };
+        var (pipeline, camera) = DemoWindow();
         using var scene = Cv2.ImRead(TestData.Coco("000000000009.jpg"));
-        var first = pipeline.Run(Snap(scene, 1), CameraFile.Load(TestData.DemoCamera(1)));
+        var first = pipeline.Run(Snap(scene, 1), camera);
 
-        var again = pipeline.Run(Snap(scene, 2), camera, [], new SeenBefore(41, first.ZoneSignature!, []));
+        var off = camera with { Unchanged = SkipUnchanged.Default with { Enabled = false } };
+        var again = pipeline.Run(Snap(scene, 2), off, [], new SeenBefore(41, first.ZoneSignature!, []));
 
         Assert.Null(again.DetectionsReusedFrom);
         Assert.Contains(again.Detections, d => d.ClassId >= 0);
@@ -184,6 +177,13 @@ public sealed class SkipUnchangedTests(DetectorFixture detectors)
         Assert.True(signature.CompareWith(back!, 0).IsUnchanged(1));
         Assert.Null(ZoneSignature.FromBytes(signature.ToBytes()[..^5]));
         Assert.Null(ZoneSignature.FromBytes([9, 1, 2, 3]));
+    }
+
+    /// <summary>The demo's window 1 (counter, seat, customer side) scored with the shipped standard by yolov8n.</summary>
+    private (AuditPipeline Pipeline, CameraLayout Camera) DemoWindow()
+    {
+        var detector = detectors.Get("n");
+        return (new AuditPipeline(detector, StandardFile.Load(TestData.StandardFile, detector.Labels)), CameraFile.Load(TestData.DemoCamera(1)));
     }
 
     private static IEnumerable<string> CctvFrames() =>
