@@ -48,9 +48,8 @@ public sealed partial class ObjectDetector : IDisposable
             IntraOpNumThreads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount,
             InterOpNumThreads = 1,
         };
-        // No busy-waiting between operators: spinning wins ~3 ms a yolov8n run on an idle machine, but a worker shares its
-        // cores with PostgreSQL, the web app and its second job loop, and there spinning threads starve them (the bench
-        // figures in BENCHMARKS.md, `bench --spinning` against without).
+        // No busy-waiting between operators: a worker shares its cores with PostgreSQL, the web app and its second job
+        // loop, which spinning threads would starve (`bench --spinning` compares the two on a given machine).
         so.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
         try
         {
