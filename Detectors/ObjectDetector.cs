@@ -49,7 +49,7 @@ public sealed partial class ObjectDetector : IDisposable
             InterOpNumThreads = 1,
         };
         // No busy-waiting between operators: a worker shares its cores with PostgreSQL, the web app and its second job
-        // loop, which spinning threads would starve (`bench --spinning` compares the two on a given machine).
+        // loop, which spinning threads starve (yolov8n, 2 cores: 776 audits/min spinning, 882 not; BENCHMARKS.md).
         so.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
         try
         {
