@@ -28,12 +28,14 @@ public static class CameraHealth
     public static HealthReading Measure(Mat bgr, Mat? referenceView)
     {
         using var grey = WorkingGrey(bgr);
-        return MeasureWorkingGrey(grey, referenceView);
+        using var view = referenceView is null ? null : new ReferenceView(referenceView);
+        return MeasureWorkingGrey(grey, view);
     }
 
-    /// <summary>As <see cref="Measure"/>, on a <see cref="WorkingGrey"/> copy the caller already made (and uses for more).</summary>
-    public static HealthReading MeasureWorkingGrey(Mat grey, Mat? referenceView) =>
-        new(Sharpness(grey), FlatShare(grey), referenceView is null ? null : ViewMatch(referenceView, grey));
+    /// <summary>As <see cref="Measure"/>, on a <see cref="WorkingGrey"/> copy the caller already made (and uses for more),
+    /// against a reference view whose features were worked out once (the audit keeps it per reference picture).</summary>
+    public static HealthReading MeasureWorkingGrey(Mat grey, ReferenceView? view) =>
+        new(Sharpness(grey), FlatShare(grey), view is null ? null : ViewMatch(view, grey));
 
     /// <summary>What is wrong with the frame, the first of: covered, blurred, moved (a covered or blurred frame cannot tell whether the camera moved).</summary>
     public static HealthProblem Diagnose(HealthReading r, double minSharpness, double minViewMatch) =>
@@ -89,13 +91,12 @@ public static class CameraHealth
     /// found again within a few pixels of where they were. People and objects moving cover some of them; a camera
     /// knocked or turned moves them all.
     /// </summary>
-    private static double ViewMatch(Mat referenceView, Mat grey)
+    private static double ViewMatch(ReferenceView reference, Mat grey)
     {
-        using var reference = WorkingGrey(referenceView);
-        using var orb = ORB.Create(1000);
-        using var refDesc = new Mat();
+        using var orb = ORB.Create(ReferenceView.Features);
         using var curDesc = new Mat();
-        orb.DetectAndCompute(reference, null, out var refPoints, refDesc);
+        var refPoints = reference.Points;
+        var refDesc = reference.Descriptors;
         orb.DetectAndCompute(grey, null, out var curPoints, curDesc);
         if (refPoints.Length < 20) return 1; // a reference without texture cannot tell; do not blame the camera
         if (curPoints.Length < 8 || curDesc.Empty()) return 0;
@@ -110,4 +111,26 @@ public static class CameraHealth
         int stayed = src.Zip(dst).Count(p => Math.Abs(p.First.X - p.Second.X) <= tolerance && Math.Abs(p.First.Y - p.Second.Y) <= tolerance);
         return stayed / (double)Math.Min(refPoints.Length, 500);
     }
+}
+
+/// <summary>
+/// A reference view's ORB features, worked out once per picture: the reference does not change between audits, so only
+/// the snapshot's features need computing each time. Read-only after construction, so audits may share one.
+/// </summary>
+public sealed class ReferenceView : IDisposable
+{
+    internal const int Features = 1000;
+
+    internal KeyPoint[] Points { get; }
+    internal Mat Descriptors { get; } = new();
+
+    public ReferenceView(Mat bgr)
+    {
+        using var grey = CameraHealth.WorkingGrey(bgr);
+        using var orb = ORB.Create(Features);
+        orb.DetectAndCompute(grey, null, out var points, Descriptors);
+        Points = points;
+    }
+
+    public void Dispose() => Descriptors.Dispose();
 }

@@ -27,21 +27,16 @@ public sealed class AuditPipeline(ObjectDetector detector, Standard standard)
     public AuditResult Run(Snapshot snapshot, CameraLayout camera, IReadOnlyList<Frame> earlier, SeenBefore? seen = null, Standard? scoredWith = null)
     {
         var judgeBy = scoredWith ?? standard;
+        AuditResult Failed(BadSnapshotException e) => AuditResult.Failed(camera.CameraKey, snapshot.TakenAt, e.Message, detector.ModelId, judgeBy.Version);
         OpenCvSharp.Mat image;
         try { image = SnapshotImage.Decode(snapshot.Image); }
-        catch (BadSnapshotException e)
-        {
-            return AuditResult.Failed(camera.CameraKey, snapshot.TakenAt, e.Message, detector.ModelId, judgeBy.Version);
-        }
+        catch (BadSnapshotException e) { return Failed(e); }
         using (image)
         {
             // One grey 640 px copy serves every cheap check (black frame, health, what changed): made once, not three times.
             using var grey = CameraHealth.WorkingGrey(image);
             try { FrameCheck.ThrowIfBlack(grey); }
-            catch (BadSnapshotException e)
-            {
-                return AuditResult.Failed(camera.CameraKey, snapshot.TakenAt, e.Message, detector.ModelId, judgeBy.Version);
-            }
+            catch (BadSnapshotException e) { return Failed(e); }
             // A camera fault must not become a staff member's violation: judge nothing on a frame that cannot be judged.
             var health = CameraHealth.MeasureWorkingGrey(grey, _references.ViewReference(camera));
             if (CameraHealth.Problem(health, camera.Health.MinSharpness, camera.Health.MinViewMatch) is { } problem)

@@ -18,8 +18,8 @@ public sealed class ReferenceChecks(ObjectDetector detector) : IDisposable
     private readonly ConcurrentDictionary<string, (DateTime Written, object Value)> _cache = new();
 
     /// <summary>The picture the camera's view is compared with to tell it moved: the full view, else the arranged desk, else the empty chair.</summary>
-    public Mat? ViewReference(CameraLayout camera) =>
-        camera.References.View is { } path ? Cached(path, "view", () => Pictures.Read(path)) : null;
+    public ReferenceView? ViewReference(CameraLayout camera) =>
+        camera.References.View is { } path ? Cached(path, "view", () => { using var picture = Pictures.Read(path); return new ReferenceView(picture); }) : null;
 
     public IReadOnlyList<Detection> Run(Mat image, CameraLayout camera, IReadOnlyList<Detection> detections)
     {
