@@ -225,7 +225,7 @@ public static class BenchCommand
         var frames = Directory.EnumerateFiles(folder, "*.jpg")
             .OrderBy(f => int.Parse(new string(Path.GetFileName(f).TakeWhile(char.IsAsciiDigit).DefaultIfEmpty('0').ToArray()), CultureInfo.InvariantCulture))
             .Select(File.ReadAllBytes).ToList();
-        var still = frames.SelectMany(f => Enumerable.Range(1, 3).Select(seed => WithCameraNoise(f, seed))).ToList();
+        var still = frames.SelectMany(f => Enumerable.Range(1, 3).Select(seed => StillScene.Frame(f, seed))).ToList();
         var windows = new (string Name, string Zones)[]
         {
             ("student", "[{ name: seat, kind: seat, polygon: [[0.40, 0.38], [0.57, 0.38], [0.57, 0.62], [0.40, 0.62]] }, { name: desk, kind: desk, polygon: [[0.31, 0.55], [0.57, 0.55], [0.57, 0.75], [0.31, 0.75]] }]"),
@@ -272,19 +272,6 @@ public static class BenchCommand
                 Progress(lines[^1]);
             }
         return lines;
-    }
-
-    /// <summary>A frame as a camera sends the same scene again: fresh sensor noise (σ 2 grey levels) and its own JPEG encoding.</summary>
-    private static byte[] WithCameraNoise(byte[] jpeg, int seed)
-    {
-        using var scene = Cv2.ImDecode(jpeg, ImreadModes.Color);
-        using var noise = new Mat(scene.Size(), MatType.CV_16SC3);
-        new RNG((ulong)seed).Fill(noise, DistributionType.Normal, new Scalar(0, 0, 0), new Scalar(2, 2, 2));
-        using var wide = new Mat();
-        scene.ConvertTo(wide, MatType.CV_16SC3);
-        Cv2.Add(wide, noise, wide);
-        wide.ConvertTo(scene, MatType.CV_8UC3);
-        return scene.ImEncode(".jpg", new ImageEncodingParam(ImwriteFlags.JpegQuality, 90));
     }
 
     private static (List<double> Ms, double TopScoreGap) OpenCvDnn(string modelPath, ObjectDetector detector,

@@ -67,16 +67,10 @@ public sealed class DemoCameras : IAsyncDisposable
         return new DemoCameras(app, address, stopped);
     }
 
-    private static byte[] StillFrame(string photo, int seed)
+    private static byte[] StillFrame(string photo, int turn)
     {
         using var scene = OpenCvSharp.Cv2.ImRead(photo);
-        using var noise = new OpenCvSharp.Mat(scene.Size(), OpenCvSharp.MatType.CV_16SC3);
-        new OpenCvSharp.RNG((ulong)seed + 1).Fill(noise, OpenCvSharp.DistributionType.Normal, new OpenCvSharp.Scalar(0, 0, 0), new OpenCvSharp.Scalar(2, 2, 2));
-        using var wide = new OpenCvSharp.Mat();
-        scene.ConvertTo(wide, OpenCvSharp.MatType.CV_16SC3);
-        OpenCvSharp.Cv2.Add(wide, noise, wide);
-        wide.ConvertTo(scene, OpenCvSharp.MatType.CV_8UC3);
-        return scene.ImEncode(".jpg", new OpenCvSharp.ImageEncodingParam(OpenCvSharp.ImwriteFlags.JpegQuality, 90));
+        return StillScene.Frame(scene, turn + 1);
     }
 
     public async ValueTask DisposeAsync()

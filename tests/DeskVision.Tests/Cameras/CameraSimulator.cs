@@ -187,17 +187,7 @@ public sealed class CameraSimulator : IAsyncLifetime
         return dark.ImEncode(".jpg");
     }
 
-    private static byte[] Noisy(byte[] picture, int seed)
-    {
-        using var scene = OpenCvSharp.Cv2.ImDecode(picture, OpenCvSharp.ImreadModes.Color);
-        using var noise = new OpenCvSharp.Mat(scene.Size(), OpenCvSharp.MatType.CV_16SC3);
-        new OpenCvSharp.RNG((ulong)seed).Fill(noise, OpenCvSharp.DistributionType.Normal, new OpenCvSharp.Scalar(0, 0, 0), new OpenCvSharp.Scalar(2, 2, 2));
-        using var wide = new OpenCvSharp.Mat();
-        scene.ConvertTo(wide, OpenCvSharp.MatType.CV_16SC3);
-        OpenCvSharp.Cv2.Add(wide, noise, wide);
-        wide.ConvertTo(scene, OpenCvSharp.MatType.CV_8UC3);
-        return scene.ImEncode(".jpg", new OpenCvSharp.ImageEncodingParam(OpenCvSharp.ImwriteFlags.JpegQuality, 90));
-    }
+    private static byte[] Noisy(byte[] picture, int seed) => DeskVision.Web.Cli.StillScene.Frame(picture, seed);
 
     private static readonly byte[][] LiveImages = Directory.EnumerateFiles(TestImages.Folder, "*.jpg").Order(StringComparer.Ordinal)
         .Take(12).Select(File.ReadAllBytes).ToArray();

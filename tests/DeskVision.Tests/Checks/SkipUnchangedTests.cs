@@ -2,6 +2,7 @@ using DeskVision.Detectors;
 using DeskVision.Scoring;
 using DeskVision.Tests.Fixtures;
 using DeskVision.Web.Audits;
+using DeskVision.Web.Cli;
 using OpenCvSharp;
 
 namespace DeskVision.Tests.Checks;
@@ -197,17 +198,7 @@ public sealed class SkipUnchangedTests(DetectorFixture detectors)
     }
 
     /// <summary>What a camera sends of a scene: a little sensor noise (σ 2 grey levels) and its JPEG encoding.</summary>
-    private static Mat AsCameraSends(Mat scene, int seed)
-    {
-        using var noise = new Mat(scene.Size(), MatType.CV_16SC3);
-        new RNG((ulong)seed).Fill(noise, DistributionType.Normal, new Scalar(0, 0, 0), new Scalar(2, 2, 2));
-        using var wide = new Mat();
-        scene.ConvertTo(wide, MatType.CV_16SC3);
-        Cv2.Add(wide, noise, wide);
-        using var noisy = new Mat();
-        wide.ConvertTo(noisy, MatType.CV_8UC3);
-        return Cv2.ImDecode(noisy.ImEncode(".jpg", new ImageEncodingParam(ImwriteFlags.JpegQuality, 90)), ImreadModes.Color);
-    }
+    private static Mat AsCameraSends(Mat scene, int seed) => Cv2.ImDecode(StillScene.Frame(scene, seed), ImreadModes.Color);
 
     private static Snapshot Snap(Mat scene, int seed)
     {
