@@ -94,7 +94,7 @@ public static class SoakCommand
                     break;
                 }
             }
-            Say(stored >= scheduled ? $"all stored {(DateTimeOffset.UtcNow - end).TotalSeconds:0} s (±10 s) after the last was due"
+            Say(stored >= scheduled ? $"all stored {Math.Max(0, (DateTimeOffset.UtcNow - end).TotalSeconds):0} s (±10 s) after the last was due"
                 : $"stopped {(DateTimeOffset.UtcNow - end).TotalSeconds:0} s after the last was due with {scheduled - stored} not stored");
             var rssEnd = workers.Select(Rss).ToList();
 
