@@ -1,3 +1,4 @@
+using DeskVision.Store;
 using DeskVision.Detectors;
 using DeskVision.Scoring;
 using DeskVision.Web;

@@ -5,7 +5,6 @@ using DeskVision.Detectors;
 using DeskVision.Ingest;
 using DeskVision.Scoring;
 using DeskVision.Store;
-using DeskVision.Web.Audits;
 using OpenCvSharp;
 using OpenCvSharp.Dnn;
 
@@ -58,7 +57,7 @@ public static class BenchCommand
         // Warm-up: first runs pay for lazy initialisation (ORT arenas, EF model, JIT, connection pool).
         for (int i = 0; i < Math.Min(5, photos.Count); i++)
         {
-            await store.SaveAsync(pipeline.Run(Snap(photos[i], cameras[0]), cameras[0]), ct);
+            await store.AuditAsync(pipeline, Snap(photos[i], cameras[0]), cameras[0], ct);
             detector.RunModel();
         }
 
@@ -77,10 +76,9 @@ public static class BenchCommand
                 ct.ThrowIfCancellationRequested();
                 var camera = cameras[i % cameras.Count];
                 clock.Restart();
-                var result = pipeline.Run(Snap(photos[i], camera), camera);
-                double audited = clock.Elapsed.TotalMilliseconds;
-                await store.SaveAsync(result, ct);
+                var (_, result, judging) = await store.AuditAsync(pipeline, Snap(photos[i], camera), camera, ct);
                 double total = clock.Elapsed.TotalMilliseconds;
+                double audited = judging.TotalMilliseconds;
                 if (result.Status != AuditStatus.Ok)
                 {
                     // Failed or unreliable: the model did not run, so neither figure would be about this photo.
@@ -181,8 +179,7 @@ public static class BenchCommand
                 ct.ThrowIfCancellationRequested();
                 var camera = cameras[k % cameras.Count];
                 var photo = photos[k / cameras.Count % photos.Count];
-                var result = pipeline.Run(Snap(photo, camera), camera);
-                await store.SaveAsync(result, ct);
+                var (_, result, _) = await store.AuditAsync(pipeline, Snap(photo, camera), camera, ct);
                 statuses.AddOrUpdate(result.Status, 1, (_, n) => n + 1);
                 int finished = Interlocked.Increment(ref done);
                 if (finished == MemoryBaselineAudits)
@@ -395,7 +392,15 @@ public static class BenchCommand
             return store;
         }
 
-        /// <summary>One audit stored as a job stores it: a fresh DbContext (a job's scope) and AuditWriter.</summary>
+        /// <summary>One audit run and stored as a job stores it (<see cref="Auditor"/>), in a fresh DbContext (a job's scope); no evidence picture kept.</summary>
+        public async Task<StoredAudit> AuditAsync(AuditPipeline pipeline, Snapshot snapshot, CameraLayout camera, CancellationToken ct)
+        {
+            await using var db = new DeskVisionDb(_options);
+            return await new Auditor(pipeline, new AuditWriter(db), evidence: null)
+                .RunAsync(new AuditRun(snapshot, camera, _cameraIds[camera.CameraKey], null, _standardId), ct);
+        }
+
+        /// <summary>A result stored alone, as the writer stores it: a fresh DbContext and AuditWriter.</summary>
         public async Task SaveAsync(AuditResult result, CancellationToken ct)
         {
             await using var db = new DeskVisionDb(_options);

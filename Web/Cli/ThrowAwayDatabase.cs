@@ -1,3 +1,4 @@
+using DeskVision.Store;
 using Npgsql;
 
 namespace DeskVision.Web.Cli;

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace DeskVision.Web.Cli;
+namespace DeskVision.Audits;
 
 /// <summary>Plain <c>--name value</c> / <c>--flag</c> / positional parsing; enough for a handful of subcommands.</summary>
 public sealed class CommandArgs

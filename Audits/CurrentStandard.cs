@@ -3,8 +3,9 @@ using DeskVision.Detectors;
 using DeskVision.Scoring;
 using DeskVision.Store;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
-namespace DeskVision.Web.Audits;
+namespace DeskVision.Audits;
 
 /// <summary>
 /// The version of the standard new audits are scored with: the one published last (<see cref="PublishedStandards"/>).

@@ -1,6 +1,7 @@
+using DeskVision.Store;
 using Microsoft.EntityFrameworkCore;
 
-namespace DeskVision.Store;
+namespace DeskVision.Audits;
 
 /// <summary>
 /// 整改 by later audits. A violation is rectified by the first later ok audit of the same camera that no longer shows

@@ -1,6 +1,6 @@
 using DeskVision.Detectors;
 
-namespace DeskVision.Web.Audits;
+namespace DeskVision.Audits;
 
 /// <summary>
 /// Where snapshot images are kept. Names are built from the camera key (validated at load) and the time,

@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using DeskVision.Scoring;
+using DeskVision.Store;
 using Microsoft.EntityFrameworkCore;
 
-namespace DeskVision.Store;
+namespace DeskVision.Audits;
 
 /// <summary>Writes audits, and the camera and standard version they refer to, in one transaction each.</summary>
 public sealed class AuditWriter(DeskVisionDb db)
@@ -26,7 +27,7 @@ public sealed class AuditWriter(DeskVisionDb db)
             var version = new StandardVersion
             {
                 Name = standard.Name, Version = standard.Version, ContentHash = standard.ContentHash, LoadedAt = DateTimeOffset.UtcNow, Content = content,
-                Clauses = standard.Clauses.Select(c => new Clause
+                Clauses = standard.Clauses.Select(c => new Store.Clause
                 {
                     Key = c.Id, TitleZh = c.TitleZh, TitleEn = c.TitleEn, Category = c.Category, Severity = c.Severity,
                     TextZh = c.TextZh, Active = c.Active, MaxPoints = c.MaxPoints, Pillar = c.Pillar,

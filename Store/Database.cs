@@ -1,8 +1,7 @@
-using DeskVision.Store;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
-namespace DeskVision.Web;
+namespace DeskVision.Store;
 
 public static class Database
 {

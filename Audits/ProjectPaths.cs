@@ -1,4 +1,4 @@
-namespace DeskVision.Web;
+namespace DeskVision.Audits;
 
 /// <summary>Where the project's own files are: the checkout root (found from DESKVISION_ROOT or by walking up to DeskVision.sln).</summary>
 public static class ProjectPaths

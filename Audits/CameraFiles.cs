@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using DeskVision.Scoring;
 
-namespace DeskVision.Web.Audits;
+namespace DeskVision.Audits;
 
 /// <summary>
 /// The settings of a camera that live only in its camera file in the site folder (reference pictures, desk line, health

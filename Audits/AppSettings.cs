@@ -1,6 +1,4 @@
-using DeskVision.Web.Cli;
-
-namespace DeskVision.Web;
+namespace DeskVision.Audits;
 
 /// <summary>Settings read from the environment, with defaults that work in a checkout.</summary>
 public static class AppSettings

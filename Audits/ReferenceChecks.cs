@@ -3,7 +3,7 @@ using DeskVision.Detectors;
 using DeskVision.Scoring;
 using OpenCvSharp;
 
-namespace DeskVision.Web.Audits;
+namespace DeskVision.Audits;
 
 /// <summary>
 /// The checks that compare a snapshot with its camera's reference pictures (see <see cref="CameraReferences"/>), turned

@@ -6,7 +6,7 @@ using DeskVision.Store;
 using Microsoft.EntityFrameworkCore;
 using OpenCvSharp;
 
-namespace DeskVision.Web.Audits;
+namespace DeskVision.Audits;
 
 /// <summary>
 /// Each camera's reference pictures (full view, arranged desk, empty chair, pause sign), taken from its live snapshot in

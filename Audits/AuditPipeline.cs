@@ -2,7 +2,7 @@ using DeskVision.Detectors;
 using DeskVision.Ingest;
 using DeskVision.Scoring;
 
-namespace DeskVision.Web.Audits;
+namespace DeskVision.Audits;
 
 /// <summary>
 /// One snapshot through the stages: decode and check (Ingest) → camera health → detections and reference checks

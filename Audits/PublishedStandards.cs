@@ -1,7 +1,8 @@
 using DeskVision.Scoring;
+using DeskVision.Store;
 using Microsoft.EntityFrameworkCore;
 
-namespace DeskVision.Store;
+namespace DeskVision.Audits;
 
 /// <summary>
 /// Which stored version of the standard new audits are scored with: the one published last. Publishing is an admin's
