@@ -1,4 +1,4 @@
-namespace DeskVision.Web.Cli;
+namespace DeskVision.Tools;
 
 /// <summary>
 /// <c>deskvision demo-camera [--port 5081] NAME=FOLDER...</c>: pretend IP cameras over real HTTP for the demo site, each

@@ -3,7 +3,7 @@ using System.Text;
 using DeskVision.Ingest;
 using DeskVision.Scoring;
 
-namespace DeskVision.Web.Cli;
+namespace DeskVision.Tools;
 
 /// <summary>What a fuzz run found: any crash (an exception other than the clear rejection) is a bug.</summary>
 public sealed record FuzzReport(string Target, int Runs, int Accepted, int Rejected, IReadOnlyList<string> Crashes, TimeSpan Slowest, long PeakMb);

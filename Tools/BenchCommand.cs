@@ -8,7 +8,7 @@ using DeskVision.Store;
 using OpenCvSharp;
 using OpenCvSharp.Dnn;
 
-namespace DeskVision.Web.Cli;
+namespace DeskVision.Tools;
 
 /// <summary>
 /// <c>deskvision bench [--model n|s|m|PATH] [--images DIR] [--runs N] [--audits N] [--quick] [--skip-only] [--spinning]</c>: what an audit costs

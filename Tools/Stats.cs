@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace DeskVision.Web.Cli;
+namespace DeskVision.Tools;
 
 /// <summary>Minimum, median and 95th percentile of a benchmark's timings, in milliseconds.</summary>
 public readonly record struct Stats(double Min, double Median, double P95, int Count)

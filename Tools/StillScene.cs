@@ -1,6 +1,6 @@
 using OpenCvSharp;
 
-namespace DeskVision.Web.Cli;
+namespace DeskVision.Tools;
 
 /// <summary>
 /// What a live camera sends of a scene where nothing moves: the same picture with fresh sensor noise (σ 2 grey levels)

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using OpenCvSharp;
 
-namespace DeskVision.Web.Cli;
+namespace DeskVision.Tools;
 
 /// <summary>
 /// A hall with days of audits as the camera jobs would have left them, written in bulk SQL for the page benchmark:
@@ -276,7 +276,7 @@ public sealed record YearOfAudits(string SiteKey, int SiteId, int[] CameraIds, i
                    least(now(), a."TakenAt" + interval '3 hours'), '误报 a calculator, not a phone'
             FROM "AuditViolations" v JOIN "Audits" a ON a."Id" = v."AuditId"
             WHERE v."Id" % 100 = 50
-            """, [new("reason", Reports.Appeals.ReviewReason)], ct);
+            """, [new("reason", Web.Reports.Appeals.ReviewReason)], ct);
         await ExecuteAsync(connection, """
             INSERT INTO "AuditLog" ("At", "Actor", "Action", "Subject", "Details")
             SELECT p."DecidedAt", 'bench-manager', 'appeal.' || p."Outcome", 'appeal:' || p."Id", p."DecisionNote"

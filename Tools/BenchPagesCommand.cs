@@ -8,7 +8,7 @@ using DeskVision.Web.Accounts;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
-namespace DeskVision.Web.Cli;
+namespace DeskVision.Tools;
 
 /// <summary>
 /// <c>deskvision bench-pages [--windows 20] [--days 365] [--runs 20] [--keep]</c>: how fast the pages answer with a
@@ -72,8 +72,8 @@ public static partial class BenchPagesCommand
     {
         await using var db = new DeskVisionDb(DeskVisionDb.Options(connectionString));
         var hasher = new PasswordHasher<UserAccount>();
-        await Accounts.Accounts.EnsureAsync(db, hasher, "bench-manager", "陈主任", Roles.Manager, password, null, [hall.SiteId], ct);
-        await Accounts.Accounts.EnsureAsync(db, hasher, "bench-staff", "张敏", Roles.Staff, password, hall.StaffIds[0], [], ct);
+        await Web.Accounts.Accounts.EnsureAsync(db, hasher, "bench-manager", "陈主任", Roles.Manager, password, null, [hall.SiteId], ct);
+        await Web.Accounts.Accounts.EnsureAsync(db, hasher, "bench-staff", "张敏", Roles.Staff, password, hall.StaffIds[0], [], ct);
 
         var zone = TimeZoneInfo.FindSystemTimeZoneById(YearOfAudits.TimeZone);
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone).DateTime);

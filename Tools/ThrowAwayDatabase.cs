@@ -1,11 +1,12 @@
 using DeskVision.Store;
 using Npgsql;
 
-namespace DeskVision.Web.Cli;
+namespace DeskVision.Tools;
 
 /// <summary>
-/// A database of a benchmark's own on the DESKVISION_DB server: created empty (the caller migrates it), dropped when
-/// disposed unless kept, so a benchmark never writes into the database people use.
+/// A database of its own for a benchmark (on the DESKVISION_DB server) or a test class (on the tests' server): created
+/// empty (the caller migrates it), dropped when disposed unless kept, so a benchmark never writes into the database
+/// people use.
 /// </summary>
 public sealed class ThrowAwayDatabase : IAsyncDisposable
 {
@@ -37,7 +38,7 @@ public sealed class ThrowAwayDatabase : IAsyncDisposable
         catch (NpgsqlException e)
         {
             var cs = new NpgsqlConnectionStringBuilder(server);
-            throw new DatabaseUnavailableException($"PostgreSQL at {cs.Host}:{cs.Port}: could not create the benchmark database: {e.Message}", e);
+            throw new DatabaseUnavailableException($"PostgreSQL at {cs.Host}:{cs.Port}: could not create a throw-away database: {e.Message}", e);
         }
         return database;
     }

@@ -4,7 +4,7 @@ using DeskVision.Detectors;
 using DeskVision.Scoring;
 using OpenCvSharp;
 
-namespace DeskVision.Web.Cli;
+namespace DeskVision.Tools;
 
 /// <summary>One check's result on its scenarios: a "positive" is a case that should be reported (blurred, moved, sign seen, coat on the chair, ...).</summary>
 public sealed record ScenarioScore(string Check, int TruePositives, int FalsePositives, int FalseNegatives, int TrueNegatives, double MsPerCase)

@@ -7,7 +7,7 @@ using DeskVision.Web.Schedules;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
-namespace DeskVision.Web.Cli;
+namespace DeskVision.Tools;
 
 /// <summary>
 /// <c>deskvision soak [--cameras 200] [--every-seconds 10] [--minutes 10] [--workers 2] [--model n] [--scene live|still]</c>: many pretend
