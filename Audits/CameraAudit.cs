@@ -55,7 +55,7 @@ public sealed class CameraAudit(DeskVisionDb db, AuditPipeline pipeline, AuditWr
         var seen = mayReuse && layout.Unchanged.Enabled ? await SeenBeforeAsync(camera, layout.Unchanged, now, ct) : null;
         var (id, result, _) = await new Auditor(pipeline, writer, evidence).RunAsync(new AuditRun(snapshot, layout, camera.Id, standard, standardId)
         {
-            Earlier = earlier, Seen = seen, RunKey = runKey, PlannedAuditId = plannedId, Judged = result => RecordHealth(camera, result, snapshot, viewTakenAt, now),
+            Earlier = earlier, Seen = seen, RunKey = runKey, PlannedAuditId = plannedId, Judged = judged => RecordHealth(camera, judged, snapshot, viewTakenAt, now),
         }, ct);
         log.LogInformation("Camera {Camera}: audit {AuditId} {Status} score {Score} with {Violations} violation(s); detections reused from {ReusedFrom}",
             camera.Key, id, result.Status, result.Score, result.Violations.Count, result.DetectionsReusedFrom);
