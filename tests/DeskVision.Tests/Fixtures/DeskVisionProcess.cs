@@ -46,7 +46,7 @@ public sealed class DeskVisionProcess : IDisposable
             if (_process.HasExited) throw new InvalidOperationException($"{Name} exited ({_process.ExitCode}) before '{text}':\n{Tail()}");
             await Task.Delay(100);
         }
-        throw new TimeoutException($"{Name} did not print '{text}' in {timeout.TotalSeconds} s:\n{Tail()}");
+        throw new TimeoutException($"{Name} did not print '{text}' in {timeout.TotalSeconds} s ({Effort()}):\n{Tail()}");
     }
 
     /// <summary>Waits for a command to finish; its exit code. Fails with the output so far if time runs out.</summary>
@@ -62,6 +62,17 @@ public sealed class DeskVisionProcess : IDisposable
     public void Kill() => _process.Kill(entireProcessTree: true);
 
     public string Tail(int lines = 40) => string.Join('\n', Output.TakeLast(lines));
+
+    /// <summary>
+    /// The CPU time the process had and the machine's load: a process that is starved on a loaded machine (CPU time
+    /// still rising) reads differently from one that hangs (CPU time flat).
+    /// </summary>
+    private string Effort()
+    {
+        string load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+        try { return $"{_process.TotalProcessorTime.TotalSeconds:0.0} s of CPU, load average {load} on {Environment.ProcessorCount} cores"; }
+        catch (InvalidOperationException) { return $"load average {load}"; }
+    }
 
     public void Dispose()
     {

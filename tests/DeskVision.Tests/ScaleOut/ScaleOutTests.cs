@@ -53,15 +53,18 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
             ["DESKVISION_LOCK_TIMEOUT_SECONDS"] = "5",
             ["DESKVISION_WEB_JOBS"] = "false",
         };
+        // One after the other: a process needs 6-8 s of CPU to start (migrations, model, standard, Hangfire schema), so
+        // on the loaded 2-core test machine three starting at once took 90 s each, and starved the tests running beside.
         using var web = new DeskVisionProcess("web", env, "serve", "--urls", "http://127.0.0.1:0");
-        using var workerA = new DeskVisionProcess("worker A", env, "worker");
-        using var workerB = new DeskVisionProcess("worker B", env, "worker");
+        DeskVisionProcess? workerA = null, workerB = null;
         try
         {
-            string up = await web.WaitForAsync("DeskVision is up: ", TimeSpan.FromSeconds(60));
+            string up = await web.WaitForAsync("DeskVision is up: ", StartUp);
             var baseUrl = new Uri(up.Split("up: ")[1].Split(' ')[0]);
-            await workerA.WaitForAsync("is running Hangfire jobs", TimeSpan.FromSeconds(60));
-            await workerB.WaitForAsync("is running Hangfire jobs", TimeSpan.FromSeconds(60));
+            workerA = new DeskVisionProcess("worker A", env, "worker");
+            workerB = new DeskVisionProcess("worker B", env, "worker");
+            await workerA.WaitForAsync("is running Hangfire jobs", StartUp);
+            await workerB.WaitForAsync("is running Hangfire jobs", StartUp);
 
             await SignedInClient.CreateAccountAsync(_database.ConnectionString, "admin", Roles.Admin);
             using var http = await SignedInClient.SignInAsync(baseUrl, "admin");
@@ -103,10 +106,18 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
         }
         catch
         {
-            foreach (var p in new[] { web, workerA, workerB }) output.WriteLine($"--- {p.Name}\n{p.Tail()}");
+            foreach (var p in new[] { web, workerA, workerB }.OfType<DeskVisionProcess>()) output.WriteLine($"--- {p.Name}\n{p.Tail()}");
             throw;
         }
+        finally
+        {
+            workerA?.Dispose();
+            workerB?.Dispose();
+        }
     }
+
+    /// <summary>Time to start: generous, since how long a start takes on the shared machine is not what this test checks.</summary>
+    private static readonly TimeSpan StartUp = TimeSpan.FromSeconds(120);
 
     private static async Task WaitUntil(Func<Task<bool>> condition, TimeSpan timeout, string what, Func<Task<string>> state)
     {
