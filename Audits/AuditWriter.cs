@@ -7,8 +7,11 @@ using Microsoft.EntityFrameworkCore;
 namespace DeskVision.Audits;
 
 /// <summary>Writes audits, and the camera and standard version they refer to, in one transaction each.</summary>
-public sealed class AuditWriter(DeskVisionDb db)
+/// <param name="clock">The time versions are loaded and audits stored at (default: the system's).</param>
+public sealed class AuditWriter(DeskVisionDb db, TimeProvider? clock = null)
 {
+    private DateTimeOffset Now => (clock ?? TimeProvider.System).GetUtcNow();
+
     // A standard's rows are written once per content hash; later audits only need the id.
     private static readonly ConcurrentDictionary<string, int> StandardIds = new();
     private static readonly string ProcessName = $"{Environment.MachineName}:{Environment.ProcessId}";
@@ -26,7 +29,7 @@ public sealed class AuditWriter(DeskVisionDb db)
         {
             var version = new StandardVersion
             {
-                Name = standard.Name, Version = standard.Version, ContentHash = standard.ContentHash, LoadedAt = DateTimeOffset.UtcNow, Content = content,
+                Name = standard.Name, Version = standard.Version, ContentHash = standard.ContentHash, LoadedAt = Now, Content = content,
                 Clauses = standard.Clauses.Select(c => new Store.Clause
                 {
                     Key = c.Id, TitleZh = c.TitleZh, TitleEn = c.TitleEn, Category = c.Category, Severity = c.Severity,
@@ -140,7 +143,7 @@ public sealed class AuditWriter(DeskVisionDb db)
             : await db.Clauses.Where(c => c.StandardVersionId == standardVersionId).ToDictionaryAsync(c => c.Key, c => c.Id, ct);
         var audit = new Audit
         {
-            CameraId = cameraId, TakenAt = result.TakenAt, StoredAt = DateTimeOffset.UtcNow,
+            CameraId = cameraId, TakenAt = result.TakenAt, StoredAt = Now,
             Status = result.Status switch
             {
                 AuditStatus.Ok => AuditStatuses.Ok,

@@ -14,7 +14,7 @@ namespace DeskVision.Audits;
 /// retry store the audit once.
 /// </summary>
 public sealed class CameraAudit(DeskVisionDb db, AuditPipeline pipeline, AuditWriter writer, EvidenceFolder evidence, CurrentStandard standards, ReferencePictures references,
-    CameraSources sources, ILogger<CameraAudit> log)
+    CameraSources sources, TimeProvider clock, ILogger<CameraAudit> log)
 {
     /// <summary>Failures in a row after which a camera is shown offline.</summary>
     public const int OfflineAfter = 3;
@@ -35,7 +35,7 @@ public sealed class CameraAudit(DeskVisionDb db, AuditPipeline pipeline, AuditWr
 
         // The version published last, asked now: an admin's new version applies from the next audit, in every worker.
         var (standard, standardId) = await standards.GetAsync(db, ct);
-        var now = DateTimeOffset.UtcNow;
+        var now = clock.GetUtcNow();
         Snapshot snapshot;
         try
         {

@@ -13,7 +13,7 @@ public static class CameraFiles
     private static readonly ConcurrentDictionary<string, (DateTime Written, CameraLayout Layout)> Read = new();
 
     /// <summary>The site folder the app loads (<c>DESKVISION_SITE</c>, default <c>sites/demo</c>).</summary>
-    public static string SiteFolder => Environment.GetEnvironmentVariable("DESKVISION_SITE") ?? Path.Combine(ProjectPaths.Sites, "demo");
+    public static string SiteFolder => DeskVisionSettings.FromEnvironment().SiteFolder;
 
     public static CameraLayout Complete(CameraLayout stored)
     {

@@ -12,7 +12,7 @@ namespace DeskVision.Audits;
 /// Asked before every audit, one small query, so every web and worker process scores with a version an admin published
 /// a moment ago without a restart. A version never changes once stored, so each is parsed once per process and kept.
 /// </summary>
-public sealed class CurrentStandard(ObjectDetector detector, ILogger<CurrentStandard> log)
+public sealed class CurrentStandard(ObjectDetector detector, TimeProvider clock, ILogger<CurrentStandard> log)
 {
     private readonly ConcurrentDictionary<int, Standard> _parsed = new();
 
@@ -45,6 +45,6 @@ public sealed class CurrentStandard(ObjectDetector detector, ILogger<CurrentStan
         string path = AppSettings.DefaultStandardFile;
         string text = ConfigNode.ReadText(path);
         var standard = StandardFile.Parse(path, text, detector.Labels);
-        return await PublishedStandards.PublishFileAsync(db, standard, text, Path.GetRelativePath(ProjectPaths.Root, path), DateTimeOffset.UtcNow, ct);
+        return await PublishedStandards.PublishFileAsync(db, standard, text, Path.GetRelativePath(ProjectPaths.Root, path), clock.GetUtcNow(), ct);
     }
 }

@@ -10,7 +10,7 @@ namespace DeskVision.Web.Audits;
 /// The Hangfire jobs that audit a camera (<see cref="CameraAudit"/>): a database that is away fails the job, and
 /// Hangfire retries it; the run key makes a retry store the audit once. A major violation is notified at once.
 /// </summary>
-public sealed class CameraAuditJob(DeskVisionDb db, CameraAudit audit)
+public sealed class CameraAuditJob(DeskVisionDb db, CameraAudit audit, IBackgroundJobClient jobs)
 {
     /// <summary>Failures in a row after which a camera is shown offline.</summary>
     public const int OfflineAfter = CameraAudit.OfflineAfter;
@@ -50,7 +50,7 @@ public sealed class CameraAuditJob(DeskVisionDb db, CameraAudit audit)
     private async Task<long> AuditAsync(Camera camera, string runKey, long? plannedId, CancellationToken ct, UploadedPicture? given = null, bool mayReuse = false)
     {
         var (id, judged) = await audit.AuditAsync(camera, runKey, plannedId, ct, given, mayReuse);
-        if (judged) await Notifications.NotificationScan.AfterAuditAsync(db, id, ct); // a major violation at a site with a webhook: notify now
+        if (judged) await Notifications.NotificationScan.AfterAuditAsync(db, jobs, id, ct); // a major violation at a site with a webhook: notify now
         return id;
     }
 }

@@ -10,9 +10,6 @@ namespace DeskVision.Web.Audits;
 /// </summary>
 public sealed class EvidenceRetention(DeskVisionDb db, EvidenceFolder evidence, TimeProvider clock, ILogger<EvidenceRetention> log)
 {
-    public static TimeSpan Period(IConfiguration config) =>
-        TimeSpan.FromDays(int.TryParse(config["DESKVISION_RETENTION_DAYS"], out int days) && days > 0 ? days : 90);
-
     public async Task<int> PurgeAsync(TimeSpan keep, CancellationToken ct)
     {
         var cutoff = clock.GetUtcNow() - keep;

@@ -15,17 +15,20 @@ public static class AuditServices
 {
     public static IServiceCollection AddDeskVision(this IServiceCollection services, IConfiguration config, bool runJobs)
     {
-        string connection = Database.WithoutJit(config["DESKVISION_DB"] ?? AppSettings.ConnectionString());
+        // The settings, bound once here from the configuration (the environment), and a service for the jobs that need one.
+        var settings = DeskVisionSettings.From(config);
+        services.AddSingleton(settings);
+        string connection = Database.WithoutJit(settings.ConnectionString());
         services.AddDbContext<DeskVisionDb>(o => o.UseNpgsql(connection, n => n.EnableRetryOnFailure(3)));
         services.AddSingleton(sp => new ObjectDetector(new DetectorOptions
         {
-            ModelPath = ModelFile.Resolve(config["DESKVISION_MODEL"], ProjectPaths.Models),
+            ModelPath = ModelFile.Resolve(settings.Model, ProjectPaths.Models),
         }));
-        services.AddSingleton(sp => StandardFile.Load(AppSettings.DefaultStandardFile, sp.GetRequiredService<ObjectDetector>().Labels));
+        services.AddSingleton(sp => StandardFile.Load(settings.StandardFile, sp.GetRequiredService<ObjectDetector>().Labels));
         services.AddSingleton<AuditPipeline>();
         services.AddSingleton<CurrentStandard>();
-        services.AddSingleton(new EvidenceFolder(AppSettings.EvidenceRoot));
-        services.AddSingleton(sp => new ReferencePictures(AppSettings.ReferenceRoot, sp.GetRequiredService<ObjectDetector>()));
+        services.AddSingleton(new EvidenceFolder(settings.EvidenceRoot));
+        services.AddSingleton(sp => new ReferencePictures(settings.ReferenceRoot, sp.GetRequiredService<ObjectDetector>()));
         services.AddScoped<AuditWriter>();
         services.AddScoped<CameraAudit>();
         services.AddScoped<CameraAuditJob>();
@@ -48,10 +51,10 @@ public static class AuditServices
                 PrepareSchemaIfNecessary = true,
                 // A worker that dies mid-job stops refreshing its claim; after this long another worker takes the job.
                 UseSlidingInvisibilityTimeout = true,
-                InvisibilityTimeout = TimeSpan.FromSeconds(int.TryParse(config["DESKVISION_JOB_TIMEOUT_SECONDS"], out int s) ? s : 60),
+                InvisibilityTimeout = settings.JobTimeout,
                 // Hangfire's schedulers hold short locks; one left by a killed process would otherwise stop delayed
                 // jobs (the burst frames, the day's plan) on every other worker for the default ten minutes.
-                DistributedLockTimeout = TimeSpan.FromSeconds(int.TryParse(config["DESKVISION_LOCK_TIMEOUT_SECONDS"], out int l) ? l : 60),
+                DistributedLockTimeout = settings.LockTimeout,
             }));
         if (runJobs)
             services.AddHangfireServer(o =>

@@ -14,13 +14,14 @@ public static class Hosts
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddEnvironmentVariables();
         // DESKVISION_WEB_JOBS=false leaves the jobs to worker processes (./deskvision worker).
-        builder.Services.AddDeskVision(builder.Configuration, runJobs: builder.Configuration["DESKVISION_WEB_JOBS"] != "false");
+        var settings = DeskVisionSettings.From(builder.Configuration);
+        builder.Services.AddDeskVision(builder.Configuration, runJobs: settings.WebRunsJobs);
         builder.Services.AddScoped<SiteSeed>();
-        builder.Services.AddAccounts(int.TryParse(builder.Configuration["DESKVISION_SIGNINS_PER_MINUTE"], out int perMinute) ? perMinute : 30);
+        builder.Services.AddAccounts(settings.SignInsPerMinute);
         var app = builder.Build();
         await AuditServices.PrepareAsync(app.Services, app.Lifetime.ApplicationStopping);
 
-        string? siteFolder = builder.Configuration["DESKVISION_SITE"] ?? Path.Combine(ProjectPaths.Sites, "demo");
+        string siteFolder = settings.SiteFolder;
         if (Directory.Exists(siteFolder))
         {
             using var scope = app.Services.CreateScope();
@@ -37,10 +38,7 @@ public static class Hosts
         app.UseAuthorization();
         app.UseAntiforgery();
 
-        // Once a night: evidence pictures past the retention period go (DESKVISION_RETENTION_DAYS, default 90).
-        var keep = Audits.EvidenceRetention.Period(builder.Configuration);
-        app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<Audits.EvidenceRetention>("evidence-retention",
-            r => r.PurgeAsync(keep, CancellationToken.None), "30 2 * * *");
+        RecurringJobs.Register(app.Services, settings);
 
         app.MapSignInPages();
         // Every page and API endpoint needs a signed-in user; each narrows what it shows with the Visibility filters,

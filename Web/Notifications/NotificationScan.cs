@@ -14,7 +14,7 @@ namespace DeskVision.Web.Notifications;
 /// major violation. What was sent is written to the audit log (actor <c>notifications</c>), which is also how nothing is
 /// sent twice; only sites with an enabled webhook are looked at.
 /// </summary>
-public sealed class NotificationScan(DeskVisionDb db, IBackgroundJobClient jobs, IConfiguration config, TimeProvider clock, ILogger<NotificationScan> log)
+public sealed class NotificationScan(DeskVisionDb db, IBackgroundJobClient jobs, DeskVisionSettings settings, TimeProvider clock, ILogger<NotificationScan> log)
 {
     public const string RecurringId = "notify-scan", Actor = "notifications";
     public const string MajorAction = "notify." + NoticeEvents.MajorViolation, OverdueAction = "notify." + NoticeEvents.Overdue,
@@ -23,11 +23,7 @@ public sealed class NotificationScan(DeskVisionDb db, IBackgroundJobClient jobs,
     public static readonly TimeSpan Lookback = TimeSpan.FromDays(2);
     public const int MaxPerScan = 50;
 
-    public TimeSpan Deadline => TimeSpan.FromMinutes(int.TryParse(config["DESKVISION_RECTIFY_MINUTES"], out int m) && m > 0 ? m : 60);
-
-    /// <summary>Puts the scan on the Hangfire schedule (every minute); does nothing where Hangfire is not set up.</summary>
-    public static void Schedule(IServiceProvider services) =>
-        services.GetService<IRecurringJobManager>()?.AddOrUpdate<NotificationScan>(RecurringId, s => s.ScanAsync(CancellationToken.None), Cron.Minutely());
+    public TimeSpan Deadline => settings.RectifyDeadline;
 
     /// <returns>The number of messages queued.</returns>
     [DisableConcurrentExecution(timeoutInSeconds: 120)]
@@ -38,7 +34,7 @@ public sealed class NotificationScan(DeskVisionDb db, IBackgroundJobClient jobs,
         if (hooks.Count == 0) return 0;
         var now = clock.GetUtcNow();
         var t = Text.In("zh");
-        string? publicUrl = config["DESKVISION_PUBLIC_URL"]?.TrimEnd('/');
+        string? publicUrl = settings.PublicUrl;
         int queued = 0;
         foreach (var siteHooks in hooks.GroupBy(h => h.SiteId))
         {
@@ -121,14 +117,14 @@ public sealed class NotificationScan(DeskVisionDb db, IBackgroundJobClient jobs,
 
     /// <summary>
     /// Called right after an audit is stored: if it found a major violation at a site with a webhook, the scan runs now
-    /// rather than at the next minute. Never fails the audit: without Hangfire (the CLI, tests) the minute's scan does it.
+    /// rather than at the next minute. Never fails the audit: should the job store not take it, the minute's scan does it.
     /// </summary>
-    public static async Task AfterAuditAsync(DeskVisionDb db, long auditId, CancellationToken ct)
+    public static async Task AfterAuditAsync(DeskVisionDb db, IBackgroundJobClient jobs, long auditId, CancellationToken ct)
     {
         bool wanted = await db.AuditViolations.AnyAsync(v => v.AuditId == auditId && v.Clause.Severity == "major"
             && db.SiteWebhooks.Any(h => h.Enabled && h.SiteId == v.Audit.Camera.Window.SiteId), ct);
         if (!wanted) return;
-        try { new BackgroundJobClient().Enqueue<NotificationScan>(s => s.ScanAsync(CancellationToken.None)); }
+        try { jobs.Enqueue<NotificationScan>(s => s.ScanAsync(CancellationToken.None)); }
         catch (InvalidOperationException) { } // no job storage in this process
     }
 }

@@ -19,7 +19,7 @@ public static class WebhookPages
     public const string LogAction = "site.webhook";
     public static readonly IReadOnlyList<string> Formats = [WebhookFormats.Json, WebhookFormats.WeCom, WebhookFormats.DingTalk];
 
-    /// <summary>The webhook pages, and the notification scan on the Hangfire schedule (every minute) where Hangfire is set up.</summary>
+    /// <summary>The webhook pages (the scan that sends is on the schedule: <see cref="Hosting.RecurringJobs"/>).</summary>
     public static void MapNotifications(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/sites/{key}/webhooks").RequireAuthorization(Policies.Manager);
@@ -28,7 +28,6 @@ public static class WebhookPages
         group.MapPost("/{id:int}/test", SendTest);
         group.MapPost("/{id:int}/enabled", Toggle);
         group.MapPost("/{id:int}/delete", Delete);
-        NotificationScan.Schedule(app.ServiceProvider);
     }
 
     private static Task<Site?> SiteAsync(DeskVisionDb db, CurrentUser user, string key, CancellationToken ct) =>

@@ -20,10 +20,10 @@ public static class RosterApi
     {
         var api = app.MapGroup("/api/roster");
         // A manager sees and changes the roster of their own halls' windows only.
-        api.MapGet("/", async (Accounts.CurrentUser user, DeskVisionDb db, int? window, int? staff, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct) =>
+        api.MapGet("/", async (Accounts.CurrentUser user, DeskVisionDb db, int? window, int? staff, DateTimeOffset? from, DateTimeOffset? to, TimeProvider clock, CancellationToken ct) =>
         {
-            var since = (from ?? DateTimeOffset.UtcNow.AddDays(-7)).ToUniversalTime();
-            var until = (to ?? DateTimeOffset.UtcNow.AddDays(7)).ToUniversalTime();
+            var since = (from ?? clock.GetUtcNow().AddDays(-7)).ToUniversalTime();
+            var until = (to ?? clock.GetUtcNow().AddDays(7)).ToUniversalTime();
             return await db.DutyShifts.AsNoTracking()
                 .Where(s => db.Windows.VisibleTo(user, db).Any(w => w.Id == s.WindowId))
                 .Where(s => s.To > since && s.From < until && (window == null || s.WindowId == window) && (staff == null || s.StaffId == staff))

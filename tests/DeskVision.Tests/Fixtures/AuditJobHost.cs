@@ -32,9 +32,8 @@ public sealed class AuditJobHost : IAsyncDisposable
         {
             ["DESKVISION_DB"] = database.ConnectionString,
             ["DESKVISION_MODEL"] = "n",
+            ["DESKVISION_EVIDENCE"] = evidence.Path,
         }).Build();
-        // The evidence folder is read from the environment (AppSettings), as the app reads it.
-        Environment.SetEnvironmentVariable("DESKVISION_EVIDENCE", evidence.Path);
         var services = new ServiceCollection().AddLogging().AddDeskVision(config, runJobs: false).BuildServiceProvider();
         return new AuditJobHost(database, cameras, evidence, services);
     }

@@ -34,7 +34,7 @@ public sealed class NotificationTests(PagesHost host)
     private static readonly IHttpClientFactory Clients = new ServiceCollection().AddHttpClient().BuildServiceProvider().GetRequiredService<IHttpClientFactory>();
 
     private NotificationScan Scan(DeskVisionDb db, Queue queue) =>
-        new(db, queue, new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["DESKVISION_PUBLIC_URL"] = "http://hall.example/" }).Build(),
+        new(db, queue, DeskVisionSettings.From(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["DESKVISION_PUBLIC_URL"] = "http://hall.example/" }).Build()),
             TimeProvider.System, NullLogger<NotificationScan>.Instance);
 
     /// <summary>Runs the queued sends as the Hangfire worker would: each job once (a throw is what Hangfire retries).</summary>
