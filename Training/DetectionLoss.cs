@@ -104,7 +104,7 @@ public sealed class DetectionLoss
     /// <summary>The [M,6] target rows as per-image padded tensors: boxes [B,Mmax,4], classes [B,Mmax], valid [B,Mmax].</summary>
     private static (Tensor Boxes, Tensor Classes, Tensor Valid) PadTargets(Tensor targets, long batch)
     {
-        var rows = targets.to_type(ScalarType.Float32).data<float>().ToArray();
+        var rows = targets.numel() == 0 ? [] : targets.to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
         int m = rows.Length / 6;
         var perImage = new int[batch];
         for (int i = 0; i < m; i++) perImage[(int)rows[i * 6]]++;

@@ -22,6 +22,7 @@ try
         "audit" => await AuditCommand.RunAsync(new CommandArgs(rest, flags), cancel.Token),
         "bench" => await BenchCommand.RunAsync(new CommandArgs(rest, flags), cancel.Token),
         "bench-pages" => await BenchPagesCommand.RunAsync(new CommandArgs(rest, flags), cancel.Token),
+        "bench-train" => BenchTrainCommand.Run(new CommandArgs(rest, flags), cancel.Token),
         "serve" => await Hosts.ServeAsync(rest),
         "worker" => await Hosts.WorkerAsync(rest),
         "fuzz" => FuzzCommand.Run(new CommandArgs(rest, flags)),
@@ -75,6 +76,8 @@ static int Help()
                                      model alone against the whole stored audit, OpenCV DNN, throughput, memory
           bench-pages [--windows 20] [--days 365] [--runs 20] [--keep]
                                      page speed: a year of audits seeded in a throw-away database, every main page timed
+          bench-train [--base n,s] [--sets office,desk] [--folds 3] [--only-fold I] [--epochs N] [--out DIR]
+                                     training: stock against trained AP by camera-aware cross-validation, time, memory, forgetting
         settings (environment): DESKVISION_DB, DESKVISION_MODEL (n|s|m|PATH, default s),
           DESKVISION_STANDARD (standard file), DESKVISION_EVIDENCE (snapshot folder), DESKVISION_SITE
         """);
