@@ -56,6 +56,8 @@ public static class Trainer
 {
     private const double EmaTau = 50, FinalLrFraction = 0.05, WeightDecay = 0.0005, ClipNorm = 10;
     private const int CloseMosaicEpochs = 5;
+    /// <summary>Below this many frames (and no validation set) nothing is held out: the epoch is chosen on the training frames.</summary>
+    public const int MinImagesToHoldOut = 10;
 
     public static TrainResult Run(TrainOptions o, IProgress<TrainProgress>? progress, CancellationToken cancel)
     {
@@ -71,7 +73,7 @@ public static class Trainer
                 throw new DatasetException(o.ValLabels ?? o.ValImages, null, "validation labels name other classes than the training labels");
             (train, val) = (data.Images, valSet.Images);
         }
-        else if (data.Images.Count < 4)
+        else if (data.Images.Count < MinImagesToHoldOut)
             (train, val) = (data.Images, data.Images); // too few to hold any out: validation then only tracks fitting
         else
             (train, val) = TrainValSplit.HoldOut(data.Images, o.HoldOut, o.Seed);
@@ -134,7 +136,7 @@ public static class Trainer
             state = state with { BestMap50 = stock.MeanAP50, BestEpoch = 0 };
         }
         progress?.Report(new TrainProgress(0, epochs, 0, steps, default, stock.MeanAP50, state.BestMap50, 0, TimeSpan.Zero,
-            $"{train.Count} training and {val.Count} validation images, {data.ClassNames.Count} classes ({data.NewClassNames.Count} new), freeze {freeze}, batch {batch}"));
+            $"{train.Count} training and {val.Count} validation images{(ReferenceEquals(train, val) ? " (the same: too few to hold any out)" : "")}, {data.ClassNames.Count} classes ({data.NewClassNames.Count} new), freeze {freeze}, batch {batch}"));
 
         var epochTimes = new List<double>();
         bool cancelled = false;
