@@ -4,7 +4,7 @@ using DeskVision.Web;
 using DeskVision.Web.Cli;
 using DeskVision.Web.Hosting;
 
-var flags = new HashSet<string> { "json", "store", "help", "scenarios", "tiled", "quick", "keep", "verbose", "skip-only", "spinning", "resume" };
+var flags = new HashSet<string> { "json", "store", "help", "scenarios", "tiled", "quick", "keep", "verbose", "skip-only", "spinning", "resume", "reuse" };
 string command = args.Length == 0 ? "help" : args[0];
 var rest = args.Skip(1).ToArray();
 using var cancel = new CancellationTokenSource();
@@ -76,7 +76,7 @@ static int Help()
                                      model alone against the whole stored audit, OpenCV DNN, throughput, memory
           bench-pages [--windows 20] [--days 365] [--runs 20] [--keep]
                                      page speed: a year of audits seeded in a throw-away database, every main page timed
-          bench-train [--base n,s] [--sets office,desk] [--folds 3] [--only-fold I] [--epochs N] [--out DIR]
+          bench-train [--base n,s] [--sets office,desk] [--folds 3] [--only-fold I] [--epochs N] [--out DIR] [--reuse]
                                      training: stock against trained AP by camera-aware cross-validation, time, memory, forgetting
         settings (environment): DESKVISION_DB, DESKVISION_MODEL (n|s|m|PATH, default s),
           DESKVISION_STANDARD (standard file), DESKVISION_EVIDENCE (snapshot folder), DESKVISION_SITE
