@@ -104,6 +104,9 @@ public static class Trainer
                                      new TorchSharp.Modules.AdamW.ParamGroup(noDecay, new TorchSharp.Modules.AdamW.Options { LearningRate = lr0, weight_decay = 0 })],
                                     lr: lr0, beta1: 0.9, beta2: 0.999);
         var loss = new DetectionLoss(net.NumClasses, data.LabelledClasses, YoloNet.RegMax);
+        // The base model, frozen, as the teacher that keeps the classes this data does not label (see DetectionLoss).
+        using var teacher = data.LabelledClasses.Count(c => c < baseModel.ClassNames.Count) < baseModel.ClassNames.Count ? YoloNet.FromBase(baseModel) : null;
+        teacher?.Freeze(int.MaxValue);
         var (anchors, strides) = net.Anchors(o.ImageSize);
         using var batches = new BatchMaker(train, o.ImageSize, augment: true, seed: o.Seed);
         int steps = (int)Math.Ceiling((double)train.Count / batch);
@@ -153,7 +156,10 @@ public static class Trainer
                 {
                     var (images, targets) = batches.Next(batch);
                     var (boxDist, clsLogits) = net.ForwardRaw(images);
-                    var (total, parts) = loss.Compute(boxDist, clsLogits, anchors, strides, targets);
+                    TeacherOutput? taught = null;
+                    if (teacher is not null)
+                        using (no_grad()) { var (tb, tc) = teacher.ForwardRaw(images); taught = new TeacherOutput(tb, tc); }
+                    var (total, parts) = loss.Compute(boxDist, clsLogits, anchors, strides, targets, taught);
                     optimizer.zero_grad();
                     total.backward();
                     nn.utils.clip_grad_norm_(trainable, ClipNorm);
