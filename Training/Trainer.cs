@@ -119,15 +119,15 @@ public static class Trainer
         if (o.Resume && File.Exists(statePath))
         {
             var saved = JsonSerializer.Deserialize<RunState>(File.ReadAllText(statePath))!;
-            if (saved.BaseSha256 != baseModel.Sha256 || saved.DataHash != dataHash)
-                throw new DatasetException(statePath, null, "the checkpoint is of another base model or other data; remove it or train without --resume");
+            if (saved.BaseSha256 != baseModel.Sha256 || saved.DataHash != dataHash || saved.Freeze != freeze)
+                throw new DatasetException(statePath, null, $"the checkpoint is of another base model, other data or another --freeze ({saved.Freeze}); remove it or train without --resume");
             net.load(Path.Combine(work, "net.weights"));
             ema.load(Path.Combine(work, "ema.weights"));
             optimizer.load_state_dict(Path.Combine(work, "optimizer.state"));
             state = saved with { StartEpoch = saved.LastEpoch + 1 };
             net.Freeze(freeze);
         }
-        state = state with { BaseSha256 = baseModel.Sha256, DataHash = dataHash };
+        state = state with { BaseSha256 = baseModel.Sha256, DataHash = dataHash, Freeze = freeze };
         IReadOnlyList<ClassScore> bestClasses = state.BestMap50 >= 0 ? [] : stock.Classes;
         if (state.BestMap50 < 0)
         {
@@ -155,10 +155,18 @@ public static class Trainer
                 using (var scope = NewDisposeScope())
                 {
                     var (images, targets) = batches.Next(batch);
-                    var (boxDist, clsLogits) = net.ForwardRaw(images);
+                    // A frozen backbone is the base's own: run it once, without a graph, for the student and the teacher.
+                    (Tensor, Tensor, Tensor)? shared = null;
+                    if (freeze >= YoloNet.BackboneLayers)
+                        using (no_grad()) shared = net.Backbone(images);
+                    var (boxDist, clsLogits) = shared is { } f ? net.ForwardFrom(f) : net.ForwardRaw(images);
                     TeacherOutput? taught = null;
                     if (teacher is not null)
-                        using (no_grad()) { var (tb, tc) = teacher.ForwardRaw(images); taught = new TeacherOutput(tb, tc); }
+                        using (no_grad())
+                        {
+                            var (tb, tc) = shared is { } g ? teacher.ForwardFrom(g) : teacher.ForwardRaw(images);
+                            taught = new TeacherOutput(tb, tc);
+                        }
                     var (total, parts) = loss.Compute(boxDist, clsLogits, anchors, strides, targets, taught);
                     optimizer.zero_grad();
                     total.backward();
@@ -265,6 +273,7 @@ public static class Trainer
         public long Updates { get; init; }
         public string BaseSha256 { get; init; } = "";
         public string DataHash { get; init; } = "";
+        public int Freeze { get; init; }
     }
 
     private static void Checkpoint(YoloNet net, YoloNet ema, TorchSharp.Modules.AdamW optimizer, RunState state, string work)

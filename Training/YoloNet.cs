@@ -14,6 +14,8 @@ namespace DeskVision.Training;
 public sealed class YoloNet : nn.Module
 {
     public const int RegMax = 16;
+    /// <summary>Layers 0..9 are the backbone; <c>Freeze(BackboneLayers)</c> freezes exactly it.</summary>
+    public const int BackboneLayers = 10;
     public static readonly int[] LevelStrides = [8, 16, 32];
     // Layers that feed the head (P3, P4, P5) and, for the neck, where each concatenation takes its skip input from.
     private const int Head = 22;
@@ -141,7 +143,8 @@ public sealed class YoloNet : nn.Module
 
     private static Tensor Up(Tensor x) => F.interpolate(x, scale_factor: [2, 2], mode: InterpolationMode.Nearest);
 
-    private Tensor[] Features(Tensor x)
+    /// <summary>Layers 0-9: the backbone's three outputs (P3 after layer 4, P4 after 6, P5 after the SPPF).</summary>
+    public (Tensor P3, Tensor P4, Tensor P5) Backbone(Tensor x)
     {
         x = Conv("model.0.conv", x);
         x = Conv("model.1.conv", x);
@@ -152,18 +155,25 @@ public sealed class YoloNet : nn.Module
         var p4 = C2f(6, x);
         x = Conv("model.7.conv", p4);
         x = C2f(8, x);
-        var p5 = Sppf(9, x);
-        var n12 = C2f(12, cat([Up(p5), p4], 1));
-        var out15 = C2f(15, cat([Up(n12), p3], 1));
+        return (p3, p4, Sppf(9, x));
+    }
+
+    private Tensor[] Neck((Tensor P3, Tensor P4, Tensor P5) b)
+    {
+        var n12 = C2f(12, cat([Up(b.P5), b.P4], 1));
+        var out15 = C2f(15, cat([Up(n12), b.P3], 1));
         var out18 = C2f(18, cat([Conv("model.16.conv", out15), n12], 1));
-        var out21 = C2f(21, cat([Conv("model.19.conv", out18), p5], 1));
+        var out21 = C2f(21, cat([Conv("model.19.conv", out18), b.P5], 1));
         return [out15, out18, out21];
     }
 
     /// <summary>Training outputs, the three levels concatenated: box distributions [B,4·16,A] and class logits [B,nc,A].</summary>
-    public (Tensor BoxDist, Tensor ClsLogits) ForwardRaw(Tensor images)
+    public (Tensor BoxDist, Tensor ClsLogits) ForwardRaw(Tensor images) => ForwardFrom(Backbone(images));
+
+    /// <summary>The neck and head on backbone outputs: a frozen backbone's outputs can serve two networks of one base.</summary>
+    public (Tensor BoxDist, Tensor ClsLogits) ForwardFrom((Tensor P3, Tensor P4, Tensor P5) backbone)
     {
-        var levels = Features(images);
+        var levels = Neck(backbone);
         var boxes = new List<Tensor>();
         var classes = new List<Tensor>();
         for (int i = 0; i < levels.Length; i++)

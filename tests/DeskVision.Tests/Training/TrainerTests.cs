@@ -110,6 +110,31 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void Resume_continues_from_the_last_epochs_checkpoint()
+    {
+        using var set = TrainingData.OfficeCopy(4);
+        string output = set.File("out.onnx");
+        TrainOptions Options(int epochs, bool resume) => new()
+        {
+            Images = set.File("images"), Labels = set.File("labels"), Base = TestData.ModelPath("n"), ModelsFolder = set.Path, Out = output,
+            Epochs = epochs, Batch = 4, Seed = 1, Resume = resume,
+        };
+        var first = Trainer.Run(Options(1, false), null, CancellationToken.None);
+        Assert.Equal(1, first.EpochsRun);
+        Assert.True(File.Exists(Path.Combine(output + ".train", "state.json")));
+
+        var epochs = new List<int>();
+        var second = Trainer.Run(Options(2, true), new Progress(p => { if (p.ValMap50 is not null && p.Epoch > 0) epochs.Add(p.Epoch); }), CancellationToken.None);
+        Assert.Equal([2], epochs); // epoch 1 was not trained again
+        Assert.Equal(2, second.EpochsRun);
+    }
+
+    private sealed class Progress(Action<TrainProgress> report) : IProgress<TrainProgress>
+    {
+        public void Report(TrainProgress value) => report(value);
+    }
+
+    [Fact]
     public void Bad_labels_are_refused_naming_the_file_and_line_and_nothing_is_written()
     {
         using var set = TrainingData.OfficeCopy(4);
