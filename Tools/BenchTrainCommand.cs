@@ -7,7 +7,7 @@ using OpenCvSharp;
 namespace DeskVision.Tools;
 
 /// <summary>
-/// <c>deskvision bench-train [--base n,s] [--sets office,desk] [--folds 3] [--only-fold I] [--epochs N] [--batch N] [--freeze N] [--out DIR] [--reuse]</c>:
+/// <c>deskvision bench-train [--base n,s] [--sets office,desk] [--folds 3] [--only-fold I] [--epochs N] [--batch N] [--freeze N] [--keep-gain X] [--out DIR] [--reuse]</c>:
 /// stock against trained accuracy by cross-validation on the shared sets that look like a site's cameras, never on a
 /// frame trained on. Each fold's test frames are put aside whole (camera-aware folds, see <see cref="TrainValSplit"/>);
 /// <c>train</c> runs on the rest exactly as a site would (no validation set: it holds out its own part to pick the
@@ -81,7 +81,7 @@ public static class BenchTrainCommand
         var result = Trainer.Run(new TrainOptions
         {
             Images = images, Labels = labels, Base = tier, ModelsFolder = ProjectPaths.Models, Out = model, NamesFile = names,
-            Epochs = args.GetInt("epochs"), Batch = args.GetInt("batch"), Freeze = args.GetInt("freeze"), Seed = args.GetInt("seed") ?? 1,
+            Epochs = args.GetInt("epochs"), Batch = args.GetInt("batch"), Freeze = args.GetInt("freeze"), KeepGain = args.GetFloat("keep-gain"), Seed = args.GetInt("seed") ?? 1,
         }, new Progress<TrainProgress>(p => { if (p.Step == p.Steps || p.Note is not null) Console.Error.WriteLine($"  [{set} {tier} fold {fold}] epoch {p.Epoch}/{p.Epochs} box {p.Loss.Box:0.00} cls {p.Loss.Cls:0.00} dfl {p.Loss.Dfl:0.00} val mAP50 {p.ValMap50:0.000} {p.Note}"); }), cancel);
         double seconds = clock.Elapsed.TotalSeconds, peakMb = PeakMemoryMb();
         string head = $"{set} {tier} fold {fold}: train {train.Count} (of which the trainer held out {result.ValImages}), test {test.Count}; " +
