@@ -26,6 +26,8 @@ public sealed record TrainOptions
     /// <summary>Layers 0..N-1 frozen (10 = the whole backbone).</summary>
     public int? Freeze { get; init; }
     public double? LearningRate { get; init; }
+    /// <summary>Weight of the term that keeps the classes the data does not label (see <see cref="DetectionLoss.KeepGain"/>).</summary>
+    public double? KeepGain { get; init; }
     public int Seed { get; init; }
     public bool Resume { get; init; }
     public int ImageSize { get; init; } = 640;
@@ -103,7 +105,7 @@ public static class Trainer
         var optimizer = optim.AdamW([new TorchSharp.Modules.AdamW.ParamGroup(decay, new TorchSharp.Modules.AdamW.Options { LearningRate = lr0, weight_decay = WeightDecay }),
                                      new TorchSharp.Modules.AdamW.ParamGroup(noDecay, new TorchSharp.Modules.AdamW.Options { LearningRate = lr0, weight_decay = 0 })],
                                     lr: lr0, beta1: 0.9, beta2: 0.999);
-        var loss = new DetectionLoss(net.NumClasses, data.LabelledClasses, YoloNet.RegMax);
+        var loss = new DetectionLoss(net.NumClasses, data.LabelledClasses, YoloNet.RegMax) { KeepGain = o.KeepGain ?? 1.0 };
         // The base model, frozen, as the teacher that keeps the classes this data does not label (see DetectionLoss).
         using var teacher = data.LabelledClasses.Count(c => c < baseModel.ClassNames.Count) < baseModel.ClassNames.Count ? YoloNet.FromBase(baseModel) : null;
         teacher?.Freeze(int.MaxValue);

@@ -6,8 +6,6 @@ return await CommandLine.RunAsync("deskvision", args, new HashSet<string> { "ser
     "detect" => DetectCommand.Run(options),
     "eval" => EvalCommand.Run(options),
     "train" => TrainCommand.Run(options, ct),
-    // The training benchmark stays beside train until it moves to deskvision-tools with the other benchmarks.
-    "bench-train" => BenchTrainCommand.Run(options, ct),
     "audit" => await AuditCommand.RunAsync(options, ct),
     "serve" => await Hosts.ServeAsync(rest),
     "worker" => await Hosts.WorkerAsync(rest),
@@ -36,9 +34,7 @@ static int Help()
                 [--names FILE] [--epochs N] [--batch N] [--freeze N] [--seed N] [--resume]
                                      fine-tune the detector on the hall's own labelled frames (YOLO txt), on the CPU;
                                      --names adds new classes; Ctrl-C keeps the best epoch; --resume continues a run
-          bench-train [--base n,s] [--sets office,desk] [--folds 3] [--only-fold I] [--epochs N] [--out DIR]
-                                     training: stock against trained AP by camera-aware cross-validation, time, memory, forgetting
-          bench, bench-pages, soak, fuzz, demo-camera, eval --scenarios
+          bench, bench-pages, bench-train, soak, fuzz, demo-camera, eval --scenarios
                                      the tools (deskvision-tools); ./deskvision runs them too
         settings (environment): DESKVISION_DB, DESKVISION_MODEL (n|s|m|PATH, default s),
           DESKVISION_STANDARD (standard file), DESKVISION_EVIDENCE (snapshot folder), DESKVISION_SITE

@@ -72,6 +72,17 @@ public sealed class DatasetTests
     }
 
     [Fact]
+    public void A_roboflow_export_finds_its_data_yaml_two_folders_up()
+    {
+        using var folder = new Fixtures.TestData.TempFolder();
+        string labels = Directory.CreateDirectory(folder.File(Path.Combine("train", "labels"))).FullName;
+        File.WriteAllText(folder.File("data.yaml"), "names: ['coat-on-chair']\n");
+
+        Assert.Equal(folder.File("data.yaml"), YoloDataset.FindNamesFile(labels));
+        Assert.Null(YoloDataset.FindNamesFile(Directory.CreateDirectory(folder.File("labels-coco")).FullName));
+    }
+
+    [Fact]
     public void An_image_without_a_label_file_has_no_objects()
     {
         using var set = TrainingData.OfficeCopy(3);

@@ -4,15 +4,16 @@ using DeskVision.Detectors;
 using DeskVision.Training;
 using OpenCvSharp;
 
-namespace DeskVision.Web.Cli;
+namespace DeskVision.Tools;
 
 /// <summary>
-/// <c>deskvision bench-train [--base n,s] [--sets office,desk] [--folds 3] [--only-fold I] [--epochs N] [--batch N] [--freeze N] [--out DIR]</c>:
+/// <c>deskvision bench-train [--base n,s] [--sets office,desk] [--folds 3] [--only-fold I] [--epochs N] [--batch N] [--freeze N] [--keep-gain X] [--out DIR] [--reuse]</c>:
 /// stock against trained accuracy by cross-validation on the shared sets that look like a site's cameras, never on a
 /// frame trained on. Each fold's test frames are put aside whole (camera-aware folds, see <see cref="TrainValSplit"/>);
 /// <c>train</c> runs on the rest exactly as a site would (no validation set: it holds out its own part to pick the
 /// epoch), and the written model is scored on the put-aside frames. Also: seconds per epoch, total time, peak memory,
-/// and, for office models, the AP of the classes office does not label on coco/ and val/ (forgetting).
+/// and, for office models, the AP of the classes office does not label on coco/ and val/ (forgetting). <c>--reuse</c>
+/// scores a fold's model left in --out by an earlier run instead of training it again.
 /// </summary>
 public static class BenchTrainCommand
 {
@@ -70,23 +71,30 @@ public static class BenchTrainCommand
         var test = plan.Folds[fold];
         var train = plan.TrainFor(test);
         string work = Path.Combine(outDir, $"{set}-{tier}-fold{fold}");
+        string model = Path.Combine(work, $"{set}-{tier}-fold{fold}.onnx");
+        if (args.Flag("reuse") && File.Exists(model)) return Score(set, tier, fold, train, test, model, $"{set} {tier} fold {fold}: model of an earlier run rescored", 0, 0, 0);
         if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
         var (images, labels) = LinkSet(train, Path.Combine(work, "train"));
-        string model = Path.Combine(work, $"{set}-{tier}-fold{fold}.onnx");
 
         ResetPeakMemory();
         var clock = Stopwatch.StartNew();
         var result = Trainer.Run(new TrainOptions
         {
             Images = images, Labels = labels, Base = tier, ModelsFolder = ProjectPaths.Models, Out = model, NamesFile = names,
-            Epochs = args.GetInt("epochs"), Batch = args.GetInt("batch"), Freeze = args.GetInt("freeze"), Seed = args.GetInt("seed") ?? 1,
+            Epochs = args.GetInt("epochs"), Batch = args.GetInt("batch"), Freeze = args.GetInt("freeze"), KeepGain = args.GetFloat("keep-gain"), Seed = args.GetInt("seed") ?? 1,
         }, new Progress<TrainProgress>(p => { if (p.Step == p.Steps || p.Note is not null) Console.Error.WriteLine($"  [{set} {tier} fold {fold}] epoch {p.Epoch}/{p.Epochs} box {p.Loss.Box:0.00} cls {p.Loss.Cls:0.00} dfl {p.Loss.Dfl:0.00} val mAP50 {p.ValMap50:0.000} {p.Note}"); }), cancel);
         double seconds = clock.Elapsed.TotalSeconds, peakMb = PeakMemoryMb();
-
-        using var stock = new ObjectDetector(new DetectorOptions { ModelPath = ModelFile.Resolve(tier, ProjectPaths.Models) });
-        using var trained = new ObjectDetector(new DetectorOptions { ModelPath = model });
         string head = $"{set} {tier} fold {fold}: train {train.Count} (of which the trainer held out {result.ValImages}), test {test.Count}; " +
             $"best epoch {result.BestEpoch}/{result.EpochsRun}; {result.SecondsPerEpoch:0.0} s/epoch, {seconds / 60:0.0} min, peak {peakMb:0} MB";
+        return Score(set, tier, fold, train, test, model, head, result.SecondsPerEpoch, seconds, peakMb);
+    }
+
+    private static FoldResult Score(string set, string tier, int fold, IReadOnlyList<LabelledImage> train, IReadOnlyList<LabelledImage> test,
+        string model, string head, double secondsPerEpoch, double seconds, double peakMb)
+    {
+        // Every candidate of the class kept (not the 300 best of all classes), so a frame's best score of one class is its own.
+        using var stock = new ObjectDetector(new DetectorOptions { ModelPath = ModelFile.Resolve(tier, ProjectPaths.Models), MaxDetections = 30_000 });
+        using var trained = new ObjectDetector(new DetectorOptions { ModelPath = model, MaxDetections = 30_000 });
         if (set == "office")
         {
             var classes = Office.ToHashSet();
@@ -95,14 +103,14 @@ public static class BenchTrainCommand
             double Phone(EvalReport r) => r.Classes.FirstOrDefault(c => c.ClassId == 67)?.AP50 ?? double.NaN;
             string perClass = string.Join(", ", t.Classes.Select(c => $"{c.Label} {s.Classes.First(x => x.ClassId == c.ClassId).AP50:0.00}->{c.AP50:0.00}"));
             return new FoldResult($"{head}\n  mAP50 over the labelled classes: stock {s.MeanAP50:0.000} -> trained {t.MeanAP50:0.000} ({perClass})",
-                "mAP50", s.MeanAP50, t.MeanAP50, Phone(s), Phone(t), test.Count, result.SecondsPerEpoch, seconds, peakMb, model);
+                "mAP50", s.MeanAP50, t.MeanAP50, Phone(s), Phone(t), test.Count, secondsPerEpoch, seconds, peakMb, model);
         }
         int phoneInUse = trained.Labels.ToList().IndexOf("phone-in-use");
         double stockAp = ImageAp(stock, test, d => d.Label == "cell phone");
         double trainedAp = ImageAp(trained, test, d => d.ClassId == phoneInUse);
         int positives = test.Count(i => i.Boxes.Count > 0);
         return new FoldResult($"{head}\n  image AP 'phone in use' ({positives} of {test.Count} frames): stock (best cell-phone score) {stockAp:0.000} -> trained (best phone-in-use score) {trainedAp:0.000}",
-            "image AP", stockAp, trainedAp, 0, 0, test.Count, result.SecondsPerEpoch, seconds, peakMb, model);
+            "image AP", stockAp, trainedAp, 0, 0, test.Count, secondsPerEpoch, seconds, peakMb, model);
     }
 
     /// <summary>Frames ranked by their best score of the class; AP = mean precision at each frame that has the label.</summary>
@@ -113,7 +121,7 @@ public static class BenchTrainCommand
             using var bgr = Cv2.ImRead(i.ImagePath, ImreadModes.Color);
             float best = detector.Detect(bgr, 0.001f).Where(isClass).Select(d => d.Confidence).DefaultIfEmpty(0).Max();
             return (Score: best, Positive: i.Boxes.Count > 0);
-        }).OrderByDescending(r => r.Score).ToList();
+        }).OrderByDescending(r => r.Score).ThenBy(r => r.Positive).ToList(); // ties: frames without the label first (no credit for a tie)
         int positives = ranked.Count(r => r.Positive), hits = 0;
         if (positives == 0) return double.NaN;
         double sum = 0;
