@@ -4,6 +4,7 @@ return await CommandLine.RunAsync("deskvision-tools", args, new HashSet<string> 
 {
     "bench" => await BenchCommand.RunAsync(options, ct),
     "bench-pages" => await BenchPagesCommand.RunAsync(options, ct),
+    "bench-train" => BenchTrainCommand.Run(options, ct),
     "soak" => await SoakCommand.RunAsync(options, ct),
     "fuzz" => FuzzCommand.Run(options),
     "demo-camera" => await DemoCameraCommand.RunAsync(options, ct),
@@ -28,6 +29,8 @@ static int Help()
                                      model alone against the whole stored audit, OpenCV DNN, throughput, memory
           bench-pages [--windows 20] [--days 365] [--runs 20] [--keep]
                                      page speed: a year of audits seeded in a throw-away database, every main page timed
+          bench-train [--base n,s] [--sets office,desk] [--folds 3] [--only-fold I] [--epochs N] [--out DIR] [--reuse]
+                                     training: stock against trained AP by camera-aware cross-validation, time, memory, forgetting
           eval --scenarios [DIR] [--model ...] [--verbose]
                                      the reference checks' precision and recall on the scenario set (tests/scenarios)
         """);

@@ -5,6 +5,7 @@ return await CommandLine.RunAsync("deskvision", args, new HashSet<string> { "ser
 {
     "detect" => DetectCommand.Run(options),
     "eval" => EvalCommand.Run(options),
+    "train" => TrainCommand.Run(options, ct),
     "audit" => await AuditCommand.RunAsync(options, ct),
     "serve" => await Hosts.ServeAsync(rest),
     "worker" => await Hosts.WorkerAsync(rest),
@@ -20,14 +21,20 @@ static int Help()
         commands (through ./deskvision, which installs, builds and starts the database first):
           up                         database, web app with a Hangfire server, demo cameras; prints the URL
           test                       the whole test suite against a throw-away database
-          worker                     a Hangfire worker without the web app (run several to scale out)
+          worker [--queues default,training]
+                                     a Hangfire worker without the web app (run several to scale out); training jobs
+                                     run only on a worker given the training queue
           detect IMAGE... [--json] [--min-confidence X] [--model n|s|m|PATH]
                                      objects found in each image
           audit IMAGE... --camera CAMERA.yaml [--json] [--store] [--model ...] [--standard FILE]
                                      violations and score of each image for that camera's zones
           eval --images DIR --labels DIR [--model ...] [--min-confidence X] [--operating X]
                                      precision, recall and AP@0.5 against YOLO-format labels
-          bench, bench-pages, soak, fuzz, demo-camera, eval --scenarios
+          train --images DIR --labels DIR [--base n|s|m|FILE.onnx] --out FILE.onnx [--val-images DIR --val-labels DIR]
+                [--names FILE] [--epochs N] [--batch N] [--freeze N] [--seed N] [--resume]
+                                     fine-tune the detector on the hall's own labelled frames (YOLO txt), on the CPU;
+                                     --names adds new classes; Ctrl-C keeps the best epoch; --resume continues a run
+          bench, bench-pages, bench-train, soak, fuzz, demo-camera, eval --scenarios
                                      the tools (deskvision-tools); ./deskvision runs them too
         settings (environment): DESKVISION_DB, DESKVISION_MODEL (n|s|m|PATH, default s),
           DESKVISION_STANDARD (standard file), DESKVISION_EVIDENCE (snapshot folder), DESKVISION_SITE
