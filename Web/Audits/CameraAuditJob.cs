@@ -13,7 +13,7 @@ namespace DeskVision.Web.Audits;
 /// failed audit with the reason, and the camera's health is updated; a database that is away fails the job, and
 /// Hangfire retries it. The run key (the planned audit's id, or the Hangfire job id) makes a retry store the audit once.
 /// </summary>
-public sealed class CameraAuditJob(DeskVisionDb db, AuditPipeline pipeline, AuditWriter writer, EvidenceFolder evidence, CurrentStandard standards, ReferencePictures references,
+public sealed class CameraAuditJob(DeskVisionDb db, CurrentDetector detectors, AuditWriter writer, EvidenceFolder evidence, CurrentStandard standards, ReferencePictures references,
     CameraSources sources, ILogger<CameraAuditJob> log)
 {
     /// <summary>Failures in a row after which a camera is shown offline.</summary>
@@ -63,6 +63,8 @@ public sealed class CameraAuditJob(DeskVisionDb db, AuditPipeline pipeline, Audi
 
         // The version published last, asked now: an admin's new version applies from the next audit, in every worker.
         var (standard, standardId) = await standards.GetAsync(db, ct);
+        // Likewise the site's model version promoted last (issue 15): a promotion applies from the next audit.
+        var pipeline = await detectors.ForSiteAsync(db, camera.Window.SiteId, ct);
         var now = DateTimeOffset.UtcNow;
         Snapshot snapshot;
         try
@@ -80,7 +82,7 @@ public sealed class CameraAuditJob(DeskVisionDb db, AuditPipeline pipeline, Audi
 
         var earlier = given is null ? await EarlierFramesAsync(camera, plannedId, now, standard, ct) : [];
         var (layout, viewTakenAt) = references.InUse(camera, CameraFiles.Complete(camera.ToLayout()));
-        var seen = mayReuse && layout.Unchanged.Enabled ? await SeenBeforeAsync(camera, layout.Unchanged, now, ct) : null;
+        var seen = mayReuse && layout.Unchanged.Enabled ? await SeenBeforeAsync(camera, layout.Unchanged, pipeline.ModelId, now, ct) : null;
         var result = pipeline.Run(snapshot, layout, earlier, seen, standard);
         camera.LastSnapshotHash = FrameCheck.Hash(snapshot.Image);
         if (result.CameraMoved && ReferencePictures.MarkMoved(camera, viewTakenAt, now, result.FailureReason!))
@@ -134,12 +136,12 @@ public sealed class CameraAuditJob(DeskVisionDb db, AuditPipeline pipeline, Audi
     /// The camera's latest audit the model ran on (it kept a zone thumbnail), recent enough to compare with, by the same
     /// model: another model's detections are not this one's. Its model objects only: the reference checks run again.
     /// </summary>
-    private async Task<SeenBefore?> SeenBeforeAsync(Camera camera, SkipUnchanged limits, DateTimeOffset now, CancellationToken ct)
+    private async Task<SeenBefore?> SeenBeforeAsync(Camera camera, SkipUnchanged limits, string modelId, DateTimeOffset now, CancellationToken ct)
     {
         var since = now - TimeSpan.FromMinutes(limits.MaxAgeMinutes);
         var last = await db.Audits.AsNoTracking()
             .Where(a => a.CameraId == camera.Id && a.TakenAt >= since && a.TakenAt <= now && a.Status == AuditStatuses.Ok
-                && a.ZoneSignature != null && a.ModelId == pipeline.ModelId)
+                && a.ZoneSignature != null && a.ModelId == modelId)
             .OrderByDescending(a => a.TakenAt)
             .Select(a => new { a.Id, a.ZoneSignature, Objects = a.Detections.Where(d => d.ClassId >= 0).ToList() })
             .FirstOrDefaultAsync(ct);

@@ -24,6 +24,9 @@ public static class AuditServices
         services.AddSingleton(sp => StandardFile.Load(AppSettings.DefaultStandardFile, sp.GetRequiredService<ObjectDetector>().Labels));
         services.AddSingleton<AuditPipeline>();
         services.AddSingleton<CurrentStandard>();
+        services.AddSingleton(new Labelling.TrainingFolder(Labelling.TrainingFolder.DefaultRoot));
+        services.AddSingleton<CurrentDetector>();
+        services.AddScoped<Models.ModelVersions>();
         services.AddSingleton(new EvidenceFolder(AppSettings.EvidenceRoot));
         services.AddSingleton(sp => new ReferencePictures(AppSettings.ReferenceRoot, sp.GetRequiredService<ObjectDetector>()));
         services.AddScoped<AuditWriter>();
