@@ -4,7 +4,7 @@ using DeskVision.Web;
 using DeskVision.Web.Cli;
 using DeskVision.Web.Hosting;
 
-var flags = new HashSet<string> { "json", "store", "help", "scenarios", "tiled", "quick", "keep", "verbose", "skip-only", "spinning" };
+var flags = new HashSet<string> { "json", "store", "help", "scenarios", "tiled", "quick", "keep", "verbose", "skip-only", "spinning", "held-back" };
 string command = args.Length == 0 ? "help" : args[0];
 var rest = args.Skip(1).ToArray();
 using var cancel = new CancellationTokenSource();
@@ -26,6 +26,7 @@ try
         "fuzz" => FuzzCommand.Run(new CommandArgs(rest, flags)),
         "soak" => await SoakCommand.RunAsync(new CommandArgs(rest, flags), cancel.Token),
         "demo-camera" => await DemoCameraCommand.RunAsync(new CommandArgs(rest, flags), cancel.Token),
+        "dataset" => await DatasetCommand.RunAsync(new CommandArgs(rest, flags), cancel.Token),
         "help" or "--help" or "-h" => Help(),
         _ => throw new UsageException($"unknown command '{command}'"),
     };
@@ -68,6 +69,10 @@ static int Help()
                                      model alone against the whole stored audit, OpenCV DNN, throughput, memory
           bench-pages [--windows 20] [--days 365] [--runs 20] [--keep]
                                      page speed: a year of audits seeded in a throw-away database, every main page timed
+          dataset export --site KEY --out DIR
+                                     a site's done frames and labels as a YOLO data set (images/, labels/, classes.txt, data.yaml)
+          dataset import DIR --camera KEY [--held-back]
+                                     a YOLO export (CVAT, Label Studio, Roboflow) into a camera's labels; all or nothing
         settings (environment): DESKVISION_DB, DESKVISION_MODEL (n|s|m|PATH, default s),
           DESKVISION_STANDARD (standard file), DESKVISION_EVIDENCE (snapshot folder), DESKVISION_SITE
         """);

@@ -14,7 +14,7 @@ namespace DeskVision.Web.Audits;
 /// Hangfire retries it. The run key (the planned audit's id, or the Hangfire job id) makes a retry store the audit once.
 /// </summary>
 public sealed class CameraAuditJob(DeskVisionDb db, CurrentDetector detectors, AuditWriter writer, EvidenceFolder evidence, CurrentStandard standards, ReferencePictures references,
-    CameraSources sources, ILogger<CameraAuditJob> log)
+    CameraSources sources, Labelling.KeptFrames keptFrames, ILogger<CameraAuditJob> log)
 {
     /// <summary>Failures in a row after which a camera is shown offline.</summary>
     public const int OfflineAfter = 3;
@@ -92,6 +92,7 @@ public sealed class CameraAuditJob(DeskVisionDb db, CurrentDetector detectors, A
         else if (result.Status == AuditStatus.Unreliable) { MarkSuccess(camera, now); camera.LastFailure = result.FailureReason; }
         else MarkFailure(camera, now, result.FailureReason!);
         string? saved = snapshot.Image.Length > 0 ? await evidence.SaveAsync(snapshot, ct, result.Detections) : null;
+        await keptFrames.KeepAsync(db, camera.Window.SiteId, saved, snapshot.Image, ct); // training.keep_frames: the unblurred copy
         long id = await writer.SaveAsync(result, camera.Id, standardId, snapshot.Source, saved, runKey, ct, plannedId);
         await Notifications.NotificationScan.AfterAuditAsync(db, id, ct); // a major violation at a site with a webhook: notify now
         log.LogInformation("Camera {Camera}: audit {AuditId} {Status} score {Score} with {Violations} violation(s); detections reused from {ReusedFrom}",

@@ -26,6 +26,8 @@ public static class AuditServices
         services.AddSingleton<CurrentStandard>();
         services.AddSingleton(new Labelling.TrainingFolder(Labelling.TrainingFolder.DefaultRoot));
         services.AddSingleton<CurrentDetector>();
+        services.AddSingleton<Labelling.KeptFrames>();
+        services.AddScoped<Labelling.Labels>();
         services.AddScoped<Models.ModelVersions>();
         services.AddSingleton(new EvidenceFolder(AppSettings.EvidenceRoot));
         services.AddSingleton(sp => new ReferencePictures(AppSettings.ReferenceRoot, sp.GetRequiredService<ObjectDetector>()));

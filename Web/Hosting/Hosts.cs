@@ -55,6 +55,8 @@ public static class Hosts
         DeskVision.Web.Admin.AuditLogPage.MapAuditLogPage(app); // admins only
         DeskVision.Web.Standards.StandardPages.MapStandard(app); // view: managers; import and edit: admins
         DeskVision.Web.Zones.ReferencePictureApi.MapReferencePictures(app); // managers of the camera's hall, admins
+        DeskVision.Web.Labelling.LabelPages.MapLabelling(app); // managers of the hall, admins
+        DeskVision.Web.Models.ModelPages.MapModels(app);       // view: managers; promote and roll back: admins
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new AdminOnlyDashboard()] });
         app.Lifetime.ApplicationStarted.Register(() =>
             Console.WriteLine($"DeskVision is up: {string.Join(", ", app.Urls)}  (Hangfire dashboard: /hangfire; Ctrl-C stops)"));
