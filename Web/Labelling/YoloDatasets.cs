@@ -200,10 +200,10 @@ public static class YoloDatasets
         for (int i = 0; i < 4; i++)
             if (!double.TryParse(f[i + 1], NumberStyles.Float, Inv, out v[i]) || !double.IsFinite(v[i])) return Bad($"'{f[i + 1]}' is not a number");
         var (cx, cy, w, h) = (v[0], v[1], v[2], v[3]);
-        if (w <= 0 || h <= 0) return Bad($"box width and height must be above 0 (w {w}, h {h})");
+        if (w <= 0 || h <= 0) return Bad($"box width and height must be above 0 (w {f[3]}, h {f[4]})");
         const double slack = 1e-3; // exporters round to 6 decimals
         if (cx - w / 2 < -slack || cy - h / 2 < -slack || cx + w / 2 > 1 + slack || cy + h / 2 > 1 + slack)
-            return Bad($"box ({cx} {cy} {w} {h}) reaches outside 0..1 (coordinates must be normalised to the image)");
+            return Bad($"box ({string.Join(' ', f[1..])}) reaches outside 0..1 (coordinates must be normalised to the image)");
         var box = new Box((float)Math.Max(0, (cx - w / 2) * width), (float)Math.Max(0, (cy - h / 2) * height),
             (float)Math.Min(width, (cx + w / 2) * width), (float)Math.Min(height, (cy + h / 2) * height));
         return new ParsedLine(names[cls], box, null);
