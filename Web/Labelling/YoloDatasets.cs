@@ -137,12 +137,11 @@ public static class YoloDatasets
         }
         if (problems.Count > 0) throw new DatasetRefusedException(problems);
 
-        // Pictures first (to a folder of this import), then every row in one transaction; a failed transaction removes the pictures.
+        // Pictures first (to a folder of this import), then every row in one SaveChanges (one transaction); a failure removes the pictures.
         string batch = $"{now.UtcDateTime:yyyyMMdd-HHmmss}-{Guid.NewGuid():N}"[..24];
         string folder = Path.Combine("imported", cameraKey, batch);
         try
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
             int n = 0;
             foreach (var f in frames)
             {
@@ -158,7 +157,6 @@ public static class YoloDatasets
                 });
             }
             await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
         }
         catch
         {
