@@ -10,6 +10,10 @@ public static class DetectorModelStatuses
     public const string Rejected = "rejected";
     /// <summary>Was promoted, then an admin rolled it back.</summary>
     public const string RolledBack = "rolled-back";
+    /// <summary>The nightly job is training it; <see cref="DetectorModel.Verdict"/> holds the latest epoch's line.</summary>
+    public const string Training = "training";
+    /// <summary>The training run failed; the verdict says why.</summary>
+    public const string Failed = "failed";
 }
 
 /// <summary>

@@ -11,7 +11,7 @@ namespace DeskVision.Tests.Labelling;
 /// overhead CCTV, imported as the site's held-back set), and what happens when a model file is missing or damaged.
 /// </summary>
 [Trait("Category", "Slow")]
-public sealed class PromotionTests(LabelledSets sets) : IClassFixture<LabelledSets>
+public sealed class PromotionTests(LabelledSets sets, ITestOutputHelper output) : IClassFixture<LabelledSets>
 {
     /// <summary>A site whose held-back frames are the office set, running <paramref name="current"/> (promoted by an admin).</summary>
     private async Task<(int Site, int Current)> SiteRunningAsync(string current)
@@ -36,6 +36,7 @@ public sealed class PromotionTests(LabelledSets sets) : IClassFixture<LabelledSe
         var candidate = await versions.RegisterAsync(site, TestData.ModelPath("s"), "stock s", null, 0, default);
 
         var verdict = await versions.JudgeAsync(candidate.Id, "nightly-training", default);
+        output.WriteLine($"s against n on the 26 office frames: {verdict.Reason}");
 
         Assert.True(verdict.Promote, verdict.Reason);
         Assert.Contains("person", verdict.Classes);
@@ -58,6 +59,7 @@ public sealed class PromotionTests(LabelledSets sets) : IClassFixture<LabelledSe
         var candidate = await versions.RegisterAsync(site, TestData.ModelPath("n"), "stock n", null, 0, default);
 
         var verdict = await versions.JudgeAsync(candidate.Id, "nightly-training", default);
+        output.WriteLine($"n against s on the 26 office frames: {verdict.Reason}");
 
         Assert.False(verdict.Promote, verdict.Reason);
         var stored = await db.DetectorModels.AsNoTracking().SingleAsync(m => m.Id == candidate.Id);
