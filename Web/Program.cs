@@ -4,7 +4,7 @@ using DeskVision.Web;
 using DeskVision.Web.Cli;
 using DeskVision.Web.Hosting;
 
-var flags = new HashSet<string> { "json", "store", "help", "scenarios", "tiled", "quick", "keep", "verbose", "skip-only", "spinning", "held-back" };
+var flags = new HashSet<string> { "json", "store", "help", "scenarios", "tiled", "quick", "keep", "verbose", "skip-only", "spinning", "resume", "held-back" };
 string command = args.Length == 0 ? "help" : args[0];
 var rest = args.Skip(1).ToArray();
 using var cancel = new CancellationTokenSource();
@@ -18,9 +18,11 @@ try
     {
         "detect" => DetectCommand.Run(new CommandArgs(rest, flags)),
         "eval" => EvalCommand.Run(new CommandArgs(rest, flags)),
+        "train" => TrainCommand.Run(new CommandArgs(rest, flags), cancel.Token),
         "audit" => await AuditCommand.RunAsync(new CommandArgs(rest, flags), cancel.Token),
         "bench" => await BenchCommand.RunAsync(new CommandArgs(rest, flags), cancel.Token),
         "bench-pages" => await BenchPagesCommand.RunAsync(new CommandArgs(rest, flags), cancel.Token),
+        "bench-train" => BenchTrainCommand.Run(new CommandArgs(rest, flags), cancel.Token),
         "serve" => await Hosts.ServeAsync(rest),
         "worker" => await Hosts.WorkerAsync(rest),
         "fuzz" => FuzzCommand.Run(new CommandArgs(rest, flags)),
@@ -52,7 +54,9 @@ static int Help()
         commands (through ./deskvision, which installs, builds and starts the database first):
           up                         database, web app with a Hangfire server, demo cameras; prints the URL
           test                       the whole test suite against a throw-away database
-          worker                     a Hangfire worker without the web app (run several to scale out)
+          worker [--queues default,training]
+                                     a Hangfire worker without the web app (run several to scale out); training jobs
+                                     run only on a worker given the training queue
           soak [--cameras 200] [--every-seconds 10] [--minutes 10] [--workers 2] [--model n] [--keep]
                                      load test: pretend cameras, real workers, one job store; scheduled vs stored, delays, memory
           fuzz [--iterations N] [--seed S]
@@ -65,10 +69,16 @@ static int Help()
                                      violations and score of each image for that camera's zones
           eval --images DIR --labels DIR [--model ...] [--min-confidence X] [--operating X]
                                      precision, recall and AP@0.5 against YOLO-format labels
+          train --images DIR --labels DIR [--base n|s|m|FILE.onnx] --out FILE.onnx [--val-images DIR --val-labels DIR]
+                [--names FILE] [--epochs N] [--batch N] [--freeze N] [--seed N] [--resume]
+                                     fine-tune the detector on the hall's own labelled frames (YOLO txt), on the CPU;
+                                     --names adds new classes; Ctrl-C keeps the best epoch; --resume continues a run
           bench [--model n|s|m] [--images DIR] [--runs N] [--audits N] [--quick]
                                      model alone against the whole stored audit, OpenCV DNN, throughput, memory
           bench-pages [--windows 20] [--days 365] [--runs 20] [--keep]
                                      page speed: a year of audits seeded in a throw-away database, every main page timed
+          bench-train [--base n,s] [--sets office,desk] [--folds 3] [--only-fold I] [--epochs N] [--out DIR]
+                                     training: stock against trained AP by camera-aware cross-validation, time, memory, forgetting
           dataset export --site KEY --out DIR
                                      a site's done frames and labels as a YOLO data set (images/, labels/, classes.txt, data.yaml)
           dataset import DIR --camera KEY [--held-back]

@@ -13,7 +13,9 @@ namespace DeskVision.Web.Hosting;
 /// <summary>The services the web app and a worker share: database, detector, standard, audit pipeline, Hangfire.</summary>
 public static class AuditServices
 {
-    public static IServiceCollection AddDeskVision(this IServiceCollection services, IConfiguration config, bool runJobs)
+    /// <param name="queues">The Hangfire queues this process takes jobs from (default: <c>default</c>; training
+    /// jobs go to <c>training</c>, which only a process asked for it takes).</param>
+    public static IServiceCollection AddDeskVision(this IServiceCollection services, IConfiguration config, bool runJobs, string[]? queues = null)
     {
         string connection = Database.WithoutJit(config["DESKVISION_DB"] ?? AppSettings.ConnectionString());
         services.AddDbContext<DeskVisionDb>(o => o.UseNpgsql(connection, n => n.EnableRetryOnFailure(3)));
@@ -34,6 +36,7 @@ public static class AuditServices
         services.AddScoped<AuditWriter>();
         services.AddScoped<CameraAuditJob>();
         services.AddScoped<EvidenceRetention>();
+        services.AddScoped<Training.TrainingJob>();
         services.AddScoped<Schedules.AuditScheduler>();
         services.AddSingleton<CameraSources>();
         services.AddSingleton(TimeProvider.System);
@@ -64,6 +67,7 @@ public static class AuditServices
                 o.WorkerCount = 2;
                 o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
                 o.SchedulePollingInterval = TimeSpan.FromSeconds(5);
+                o.Queues = queues is { Length: > 0 } ? queues : ["default"];
             });
         return services;
     }

@@ -68,12 +68,27 @@ public static class Hosts
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddEnvironmentVariables();
-        builder.Services.AddDeskVision(builder.Configuration, runJobs: true);
+        // --queues default,training: which kinds of work this worker takes (a training run wants the strongest machine).
+        string[] queues = QueuesArgument(args);
+        builder.Services.AddDeskVision(builder.Configuration, runJobs: true, queues);
         using var host = builder.Build();
         await AuditServices.PrepareAsync(host.Services, CancellationToken.None);
-        Console.WriteLine($"DeskVision worker {Environment.MachineName}:{Environment.ProcessId} is running Hangfire jobs (Ctrl-C stops)");
+        Console.WriteLine($"DeskVision worker {Environment.MachineName}:{Environment.ProcessId} is running Hangfire jobs from {string.Join(", ", queues)} (Ctrl-C stops)");
         await host.RunAsync();
         return 0;
+    }
+
+    /// <summary>The value of <c>--queues a,b</c> (default <c>default</c>), each a Hangfire queue name.</summary>
+    public static string[] QueuesArgument(string[] args)
+    {
+        int at = Array.IndexOf(args, "--queues");
+        if (at < 0) return ["default"];
+        if (at + 1 >= args.Length) throw new Cli.UsageException("worker: --queues needs a value, e.g. --queues training or --queues default,training");
+        var queues = args[at + 1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var bad = queues.FirstOrDefault(q => !System.Text.RegularExpressions.Regex.IsMatch(q, "^[a-z0-9_-]+$"));
+        if (queues.Length == 0 || bad is not null)
+            throw new Cli.UsageException($"worker: --queues '{args[at + 1]}': queue names are lower-case letters, digits, '_' and '-'");
+        return queues;
     }
 }
 
