@@ -29,6 +29,7 @@ try
         "soak" => await SoakCommand.RunAsync(new CommandArgs(rest, flags), cancel.Token),
         "demo-camera" => await DemoCameraCommand.RunAsync(new CommandArgs(rest, flags), cancel.Token),
         "dataset" => await DatasetCommand.RunAsync(new CommandArgs(rest, flags), cancel.Token),
+        "bench-blur" => BenchBlurCommand.Run(new CommandArgs(rest, flags), cancel.Token),
         "help" or "--help" or "-h" => Help(),
         _ => throw new UsageException($"unknown command '{command}'"),
     };
@@ -79,6 +80,8 @@ static int Help()
                                      page speed: a year of audits seeded in a throw-away database, every main page timed
           bench-train [--base n,s] [--sets office,desk] [--folds 3] [--only-fold I] [--epochs N] [--out DIR]
                                      training: stock against trained AP by camera-aware cross-validation, time, memory, forgetting
+          bench-blur [--base n] [--epochs N] [--hold-out CAMERAS]
+                                     what training on face-blurred frames costs: office/ trained plain and blurred, judged unblurred
           dataset export --site KEY --out DIR
                                      a site's done frames and labels as a YOLO data set (images/, labels/, classes.txt, data.yaml)
           dataset import DIR --camera KEY [--held-back]

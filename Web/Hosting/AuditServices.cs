@@ -31,6 +31,7 @@ public static class AuditServices
         services.AddSingleton<Labelling.KeptFrames>();
         services.AddScoped<Labelling.Labels>();
         services.AddScoped<Models.ModelVersions>();
+        services.AddScoped<Models.NightlyTrainingJob>();
         services.AddSingleton(new EvidenceFolder(AppSettings.EvidenceRoot));
         services.AddSingleton(sp => new ReferencePictures(AppSettings.ReferenceRoot, sp.GetRequiredService<ObjectDetector>()));
         services.AddScoped<AuditWriter>();

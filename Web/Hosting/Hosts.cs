@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using DeskVision.Web.Accounts;
 using DeskVision.Web.Views;
 using Hangfire.Dashboard;
@@ -41,6 +42,11 @@ public static class Hosts
         var keep = Audits.EvidenceRetention.Period(builder.Configuration);
         app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<Audits.EvidenceRetention>("evidence-retention",
             r => r.PurgeAsync(keep, CancellationToken.None), "30 2 * * *");
+
+        // Each hall's nightly training run (training queue; a worker started with --queues training takes it).
+        using (var scope = app.Services.CreateScope())
+            Models.NightlyTrainingJob.Schedule(app.Services.GetRequiredService<IRecurringJobManager>(),
+                await scope.ServiceProvider.GetRequiredService<Store.DeskVisionDb>().Sites.AsNoTracking().ToListAsync(app.Lifetime.ApplicationStopping));
 
         app.MapSignInPages();
         // Every page and API endpoint needs a signed-in user; each narrows what it shows with the Visibility filters,

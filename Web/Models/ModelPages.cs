@@ -18,6 +18,7 @@ public static class ModelPages
         app.MapGet("/models", Page).RequireAuthorization(Policies.Manager);
         app.MapPost("/models/{id:int}/promote", Promote).RequireAuthorization(Policies.Admin);
         app.MapPost("/models/rollback", RollBack).RequireAuthorization(Policies.Admin);
+        app.MapPost("/models/train", TrainNow).RequireAuthorization(Policies.Admin);
     }
 
     private static async Task<IResult> Promote(int id, CurrentUser user, Text t, HttpContext http, DeskVisionDb db, ModelVersions versions, IAntiforgery antiforgery, CancellationToken ct)
@@ -42,6 +43,15 @@ public static class ModelPages
             return Back(key, t.F("Models.RolledBackFlash", back.Id), null);
         }
         catch (RefusedException e) { return Back(key, null, e.Message); }
+    }
+
+    private static async Task<IResult> TrainNow(Text t, HttpContext http, DeskVisionDb db, Hangfire.IBackgroundJobClient jobs, IAntiforgery antiforgery, CancellationToken ct)
+    {
+        if (!await PageParts.ValidTokenAsync(antiforgery, http)) return PageParts.BadToken(t);
+        string key = (await http.Request.ReadFormAsync(ct))["site"].ToString();
+        if (!await db.Sites.AnyAsync(s => s.Key == key, ct)) return Results.NotFound();
+        NightlyTrainingJob.Enqueue(jobs, key);
+        return Back(key, t["Models.TrainQueued"], null);
     }
 
     private static IResult Back(string site, string? flash, string? problem) =>
