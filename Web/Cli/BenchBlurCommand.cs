@@ -65,7 +65,7 @@ public static partial class BenchBlurCommand
                 {
                     Images = Path.Combine(work, variant, "images"), Labels = Path.Combine(work, variant, "labels"), Base = baseModel,
                     ModelsFolder = ProjectPaths.Models, Out = Path.Combine(work, $"{variant}.onnx"), Epochs = epochs,
-                }, new SyncProgress<TrainProgress>(printer.Report), ct);
+                }, new SyncProgress<TrainProgress>(printer.Print), ct);
                 Print($"trained on {variant} frames ({clock.Elapsed.TotalMinutes:0.0} min, best epoch {result.BestEpoch})",
                     ModelEvaluation.Run(result.OutPath, frames, ct));
             }
