@@ -22,7 +22,9 @@ public static partial class BenchBlurCommand
         string baseModel = args.Get("base") ?? "n";
         int epochs = args.GetInt("epochs") ?? TrainOptions.DefaultEpochs;
         var heldOutCameras = (args.Get("hold-out") ?? "192-168-0-64_01,172-19-19-150_05").Split(',');
-        string work = Directory.CreateTempSubdirectory("bench-blur-").FullName;
+        // In the checkout's .data, not /tmp: a long run must not lose its folder to someone else's clean-up of /tmp.
+        string work = Path.Combine(ProjectPaths.Root, ".data", $"bench-blur-{Environment.ProcessId}");
+        Directory.CreateDirectory(work);
         try
         {
             var images = Directory.GetFiles(Path.Combine(office, "images")).Order(StringComparer.Ordinal).ToList();

@@ -105,4 +105,47 @@ public sealed class LabellingBrowserTests(RunningApp app, Browser browser) : ICl
         await page.Mouse.ClickAsync(b.X + b.Width / 2, b.Y + b.Height / 2);
         await page.WaitForSelectorAsync("svg.labels g.label.selected");
     }
+
+    [Fact]
+    public async Task The_label_api_refuses_a_class_the_site_does_not_have_and_staff_cannot_label()
+    {
+        string camera = await app.AddCameraAsync(CameraMode.Live);
+        var image = new ByteArrayContent(File.ReadAllBytes(TestData.Coco(PeopleWithSuitcases)));
+        image.Headers.ContentType = new("image/jpeg");
+        var upload = await app.Http.PostAsync($"/api/cameras/{camera}/snapshots", image);
+        long audit = (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("auditId").GetInt64();
+        string page = await app.Http.GetStringAsync($"/label/{audit}");
+        string token = System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value);
+        Assert.NotEmpty(token);
+
+        async Task<HttpResponseMessage> PostAsync(HttpClient http, object body)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, $"/api/label/{audit}") { Content = JsonContent.Create(body) };
+            request.Headers.Add("RequestVerificationToken", token);
+            return await http.SendAsync(request);
+        }
+
+        var refused = await PostAsync(app.Http, new { done = true, labels = new[] { new { className = "unicorn", box = new[] { 10f, 10f, 50f, 50f }, source = "drawn" } } });
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("labels[0].className", problem.GetProperty("field").GetString());
+        var outside = await PostAsync(app.Http, new { done = false, labels = new[] { new { className = "person", box = new[] { 10f, 10f, 5000f, 50f }, source = "drawn" } } });
+        Assert.Equal("labels[0].box", (await outside.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
+        await using (var db = app.Database.NewContext())
+            Assert.False(await db.LabelledFrames.AnyAsync(f => f.AuditId == audit)); // nothing stored from a refused request
+
+        int staffId;
+        await using (var db = app.Database.NewContext())
+        {
+            int site = await db.Cameras.Where(c => c.Key == camera).Select(c => c.Window.SiteId).SingleAsync();
+            var member = db.Staff.Add(new Staff { SiteId = site, Name = $"标注{Guid.NewGuid():N}"[..8] }).Entity;
+            await db.SaveChangesAsync();
+            staffId = member.Id;
+        }
+        string staff = $"lstaff-{Guid.NewGuid():N}"[..14];
+        await SignedInClient.CreateAccountAsync(app.Database.ConnectionString, staff, Roles.Staff, staffId);
+        using var staffHttp = await SignedInClient.SignInAsync(app.BaseUrl, staff);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await staffHttp.GetAsync($"/label/{audit}")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await staffHttp.GetAsync($"/api/label/{audit}")).StatusCode);
+    }
 }
