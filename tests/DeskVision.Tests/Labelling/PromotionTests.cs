@@ -3,6 +3,7 @@ using DeskVision.Tests.Fixtures;
 using DeskVision.Web.Models;
 using DeskVision.Web.Reports;
 using Microsoft.EntityFrameworkCore;
+using Xunit.Abstractions;
 
 namespace DeskVision.Tests.Labelling;
 
