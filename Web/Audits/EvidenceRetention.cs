@@ -1,3 +1,4 @@
+using DeskVision.Audits;
 using DeskVision.Store;
 using Microsoft.EntityFrameworkCore;
 
@@ -8,7 +9,7 @@ namespace DeskVision.Web.Audits;
 /// appeal (the evidence is needed to decide). The row forgets the path first (committed), then the file goes, so a row
 /// never points at a missing file; a crash in between leaves only an unreferenced file, which the next run removes.
 /// </summary>
-public sealed class EvidenceRetention(DeskVisionDb db, EvidenceFolder evidence, Labelling.KeptFrames kept, TimeProvider clock, ILogger<EvidenceRetention> log)
+public sealed class EvidenceRetention(DeskVisionDb db, EvidenceFolder evidence, KeptFrames kept, TimeProvider clock, ILogger<EvidenceRetention> log)
 {
     public static TimeSpan Period(IConfiguration config) =>
         TimeSpan.FromDays(int.TryParse(config["DESKVISION_RETENTION_DAYS"], out int days) && days > 0 ? days : 90);

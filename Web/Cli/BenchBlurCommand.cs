@@ -1,3 +1,4 @@
+using DeskVision.Audits;
 using System.Text.RegularExpressions;
 using DeskVision.Detectors;
 using DeskVision.Training;

@@ -1,3 +1,4 @@
+using DeskVision.Audits;
 using DeskVision.Detectors;
 using DeskVision.Scoring;
 using DeskVision.Store;
@@ -26,15 +27,16 @@ public static class AuditServices
         services.AddSingleton(sp => StandardFile.Load(AppSettings.DefaultStandardFile, sp.GetRequiredService<ObjectDetector>().Labels));
         services.AddSingleton<AuditPipeline>();
         services.AddSingleton<CurrentStandard>();
-        services.AddSingleton(new Labelling.TrainingFolder(Labelling.TrainingFolder.DefaultRoot));
+        services.AddSingleton(new TrainingFolder(TrainingFolder.DefaultRoot));
         services.AddSingleton<CurrentDetector>();
-        services.AddSingleton<Labelling.KeptFrames>();
+        services.AddSingleton<KeptFrames>();
         services.AddScoped<Labelling.Labels>();
         services.AddScoped<Models.ModelVersions>();
         services.AddScoped<Models.NightlyTrainingJob>();
         services.AddSingleton(new EvidenceFolder(AppSettings.EvidenceRoot));
         services.AddSingleton(sp => new ReferencePictures(AppSettings.ReferenceRoot, sp.GetRequiredService<ObjectDetector>()));
         services.AddScoped<AuditWriter>();
+        services.AddScoped<CameraAudit>();
         services.AddScoped<CameraAuditJob>();
         services.AddScoped<EvidenceRetention>();
         services.AddScoped<Training.TrainingJob>();

@@ -1,3 +1,4 @@
+using DeskVision.Audits;
 using Microsoft.EntityFrameworkCore;
 using DeskVision.Web.Accounts;
 using DeskVision.Web.Views;
@@ -89,11 +90,11 @@ public static class Hosts
     {
         int at = Array.IndexOf(args, "--queues");
         if (at < 0) return ["default"];
-        if (at + 1 >= args.Length) throw new Cli.UsageException("worker: --queues needs a value, e.g. --queues training or --queues default,training");
+        if (at + 1 >= args.Length) throw new UsageException("worker: --queues needs a value, e.g. --queues training or --queues default,training");
         var queues = args[at + 1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var bad = queues.FirstOrDefault(q => !System.Text.RegularExpressions.Regex.IsMatch(q, "^[a-z0-9_-]+$"));
         if (queues.Length == 0 || bad is not null)
-            throw new Cli.UsageException($"worker: --queues '{args[at + 1]}': queue names are lower-case letters, digits, '_' and '-'");
+            throw new UsageException($"worker: --queues '{args[at + 1]}': queue names are lower-case letters, digits, '_' and '-'");
         return queues;
     }
 }

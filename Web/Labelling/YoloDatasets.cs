@@ -1,3 +1,4 @@
+using DeskVision.Audits;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;

@@ -1,3 +1,4 @@
+using DeskVision.Audits;
 using System.Text.Json;
 using DeskVision.Store;
 using DeskVision.Web.Accounts;

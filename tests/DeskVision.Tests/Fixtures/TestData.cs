@@ -3,7 +3,7 @@ namespace DeskVision.Tests.Fixtures;
 /// <summary>The project checkout and the shared test photos beside it (../shared/testdata).</summary>
 public static class TestData
 {
-    public static string Root => DeskVision.Web.ProjectPaths.Root;
+    public static string Root => DeskVision.Audits.ProjectPaths.Root;
 
     /// <summary>Beside the checkout; for a worktree one level further down (../../shared), the same shared folder.</summary>
     public static string Shared => new[] { Path.Combine(Root, "..", "shared", "testdata"), Path.Combine(Root, "..", "..", "shared", "testdata") }

@@ -1,3 +1,4 @@
+using DeskVision.Audits;
 using DeskVision.Store;
 using DeskVision.Tests.Fixtures;
 using DeskVision.Web.Audits;

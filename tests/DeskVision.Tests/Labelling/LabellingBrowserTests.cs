@@ -1,3 +1,4 @@
+using DeskVision.Audits;
 using System.Net.Http.Json;
 using System.Text.Json;
 using DeskVision.Store;
