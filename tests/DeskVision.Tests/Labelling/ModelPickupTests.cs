@@ -52,8 +52,8 @@ public sealed class ModelPickupTests(DatabaseFixture database)
             string kept = Path.Combine(training.Path, KeptFrames.PathFor(audit.SnapshotPath)!);
             Assert.True(File.Exists(kept), "the unblurred frame is kept for training");
             using (var picture = OpenCvSharp.Cv2.ImRead(kept)) Assert.Equal((audit.ImageWidth, audit.ImageHeight), (picture.Width, picture.Height));
-            var other = await db.Audits.SingleAsync(a => a.Id == stock);
-            Assert.False(File.Exists(Path.Combine(training.Path, KeptFrames.PathFor(other.SnapshotPath)!)));
+            var stockAudit = await db.Audits.SingleAsync(a => a.Id == stock);
+            Assert.False(File.Exists(Path.Combine(training.Path, KeptFrames.PathFor(stockAudit.SnapshotPath)!)));
         }
     }
 }
