@@ -13,7 +13,7 @@ namespace DeskVision.Audits;
 /// is away throws, and the job running this retries. The run key (the planned audit's id, or the job's id) makes a
 /// retry store the audit once.
 /// </summary>
-public sealed class CameraAudit(DeskVisionDb db, AuditPipeline pipeline, AuditWriter writer, EvidenceFolder evidence, CurrentStandard standards, ReferencePictures references,
+public sealed class CameraAudit(DeskVisionDb db, CurrentDetector detectors, KeptFrames keptFrames, AuditWriter writer, EvidenceFolder evidence, CurrentStandard standards, ReferencePictures references,
     CameraSources sources, TimeProvider clock, ILogger<CameraAudit> log)
 {
     /// <summary>Failures in a row after which a camera is shown offline.</summary>
@@ -35,6 +35,8 @@ public sealed class CameraAudit(DeskVisionDb db, AuditPipeline pipeline, AuditWr
 
         // The version published last, asked now: an admin's new version applies from the next audit, in every worker.
         var (standard, standardId) = await standards.GetAsync(db, ct);
+        // Likewise the hall's model version promoted last (issue 15): a promotion applies from the next audit.
+        var pipeline = await detectors.ForSiteAsync(db, camera.Window.SiteId, ct);
         var now = clock.GetUtcNow();
         Snapshot snapshot;
         try
@@ -52,11 +54,12 @@ public sealed class CameraAudit(DeskVisionDb db, AuditPipeline pipeline, AuditWr
 
         var earlier = given is null ? await EarlierFramesAsync(camera, plannedId, now, standard, ct) : [];
         var (layout, viewTakenAt) = references.InUse(camera, CameraFiles.Complete(camera.ToLayout()));
-        var seen = mayReuse && layout.Unchanged.Enabled ? await SeenBeforeAsync(camera, layout.Unchanged, now, ct) : null;
+        var seen = mayReuse && layout.Unchanged.Enabled ? await SeenBeforeAsync(camera, layout.Unchanged, pipeline.ModelId, now, ct) : null;
         var (id, result, _) = await new Auditor(pipeline, writer, evidence).RunAsync(new AuditRun(snapshot, layout, camera.Id, standard, standardId)
         {
             Earlier = earlier, Seen = seen, RunKey = runKey, PlannedAuditId = plannedId, Judged = judged => RecordHealth(camera, judged, snapshot, viewTakenAt, now),
         }, ct);
+        await keptFrames.KeepAsync(db, camera.Window.SiteId, id, snapshot.Image, ct); // training.keep_frames: the unblurred copy
         log.LogInformation("Camera {Camera}: audit {AuditId} {Status} score {Score} with {Violations} violation(s); detections reused from {ReusedFrom}",
             camera.Key, id, result.Status, result.Score, result.Violations.Count, result.DetectionsReusedFrom);
         return (id, true);
@@ -111,12 +114,12 @@ public sealed class CameraAudit(DeskVisionDb db, AuditPipeline pipeline, AuditWr
     /// The camera's latest audit the model ran on (it kept a zone thumbnail), recent enough to compare with, by the same
     /// model: another model's detections are not this one's. Its model objects only: the reference checks run again.
     /// </summary>
-    private async Task<SeenBefore?> SeenBeforeAsync(Camera camera, SkipUnchanged limits, DateTimeOffset now, CancellationToken ct)
+    private async Task<SeenBefore?> SeenBeforeAsync(Camera camera, SkipUnchanged limits, string modelId, DateTimeOffset now, CancellationToken ct)
     {
         var since = now - TimeSpan.FromMinutes(limits.MaxAgeMinutes);
         var last = await db.Audits.AsNoTracking()
             .Where(a => a.CameraId == camera.Id && a.TakenAt >= since && a.TakenAt <= now && a.Status == AuditStatuses.Ok
-                && a.ZoneSignature != null && a.ModelId == pipeline.ModelId)
+                && a.ZoneSignature != null && a.ModelId == modelId)
             .OrderByDescending(a => a.TakenAt)
             .Select(a => new { a.Id, a.ZoneSignature, Objects = a.Detections.Where(d => d.ClassId >= 0).ToList() })
             .FirstOrDefaultAsync(ct);

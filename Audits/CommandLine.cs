@@ -9,7 +9,7 @@ namespace DeskVision.Audits;
 public static class CommandLine
 {
     /// <summary>The options that take no value.</summary>
-    public static readonly IReadOnlySet<string> Flags = new HashSet<string> { "json", "store", "help", "scenarios", "tiled", "quick", "keep", "verbose", "skip-only", "spinning", "resume", "reuse" };
+    public static readonly IReadOnlySet<string> Flags = new HashSet<string> { "json", "store", "help", "scenarios", "tiled", "quick", "keep", "verbose", "skip-only", "spinning", "resume", "reuse", "held-back" };
 
     /// <summary>
     /// Runs <paramref name="run"/> with the command's name, its arguments and a token that Ctrl+C and SIGTERM cancel (so

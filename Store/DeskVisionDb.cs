@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore.Design;
 namespace DeskVision.Store;
 
 /// <remarks>Also holds the Data Protection keys, so every web and worker process can read the camera passwords the others stored.</remarks>
-public sealed class DeskVisionDb(DbContextOptions<DeskVisionDb> options) : DbContext(options), IDataProtectionKeyContext
+public sealed partial class DeskVisionDb(DbContextOptions<DeskVisionDb> options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Site> Sites => Set<Site>();
@@ -27,6 +27,10 @@ public sealed class DeskVisionDb(DbContextOptions<DeskVisionDb> options) : DbCon
     public DbSet<SiteWebhook> SiteWebhooks => Set<SiteWebhook>();
     public DbSet<DutyShift> DutyShifts => Set<DutyShift>();
     public DbSet<Appeal> Appeals => Set<Appeal>();
+    public DbSet<LabelledFrame> LabelledFrames => Set<LabelledFrame>();
+    public DbSet<FrameLabel> FrameLabels => Set<FrameLabel>();
+    public DbSet<SiteTraining> SiteTraining => Set<SiteTraining>();
+    public DbSet<DetectorModel> DetectorModels => Set<DetectorModel>();
 
     public static DbContextOptions<DeskVisionDb> Options(string connectionString) =>
         new DbContextOptionsBuilder<DeskVisionDb>()
@@ -75,6 +79,7 @@ public sealed class DeskVisionDb(DbContextOptions<DeskVisionDb> options) : DbCon
         b.Entity<DutyShift>().HasIndex(s => new { s.WindowId, s.From });
         b.Entity<DutyShift>().HasIndex(s => new { s.StaffId, s.From });
         b.Entity<DutyShift>().Property(s => s.Source).HasMaxLength(16);
+        OnLabellingCreating(b);
     }
 }
 

@@ -1,3 +1,4 @@
+using DeskVision.Audits;
 using System.Diagnostics;
 using System.Globalization;
 using DeskVision.Detectors;

@@ -5,6 +5,7 @@ return await CommandLine.RunAsync("deskvision-tools", args, new HashSet<string> 
     "bench" => await BenchCommand.RunAsync(options, ct),
     "bench-pages" => await BenchPagesCommand.RunAsync(options, ct),
     "bench-train" => BenchTrainCommand.Run(options, ct),
+    "bench-blur" => BenchBlurCommand.Run(options, ct),
     "soak" => await SoakCommand.RunAsync(options, ct),
     "fuzz" => FuzzCommand.Run(options),
     "demo-camera" => await DemoCameraCommand.RunAsync(options, ct),
@@ -31,6 +32,8 @@ static int Help()
                                      page speed: a year of audits seeded in a throw-away database, every main page timed
           bench-train [--base n,s] [--sets office,desk] [--folds 3] [--only-fold I] [--epochs N] [--out DIR] [--reuse]
                                      training: stock against trained AP by camera-aware cross-validation, time, memory, forgetting
+          bench-blur [--base n] [--epochs N] [--hold-out CAMERAS]
+                                     what training on face-blurred frames costs: office/ trained plain and blurred, judged unblurred
           eval --scenarios [DIR] [--model ...] [--verbose]
                                      the reference checks' precision and recall on the scenario set (tests/scenarios)
         """);

@@ -7,6 +7,7 @@ return await CommandLine.RunAsync("deskvision", args, new HashSet<string> { "ser
     "eval" => EvalCommand.Run(options),
     "train" => TrainCommand.Run(options, ct),
     "audit" => await AuditCommand.RunAsync(options, ct),
+    "dataset" => await DatasetCommand.RunAsync(options, ct),
     "serve" => await Hosts.ServeAsync(rest),
     "worker" => await Hosts.WorkerAsync(rest),
     "help" or "--help" or "-h" => Help(),
@@ -34,7 +35,11 @@ static int Help()
                 [--names FILE] [--epochs N] [--batch N] [--freeze N] [--seed N] [--resume]
                                      fine-tune the detector on the hall's own labelled frames (YOLO txt), on the CPU;
                                      --names adds new classes; Ctrl-C keeps the best epoch; --resume continues a run
-          bench, bench-pages, bench-train, soak, fuzz, demo-camera, eval --scenarios
+          dataset export --site KEY --out DIR
+                                     a site's done frames and labels as a YOLO data set (images/, labels/, classes.txt, data.yaml)
+          dataset import DIR --camera KEY [--held-back]
+                                     a YOLO export (CVAT, Label Studio, Roboflow) into a camera's labels; all or nothing
+          bench, bench-pages, bench-train, bench-blur, soak, fuzz, demo-camera, eval --scenarios
                                      the tools (deskvision-tools); ./deskvision runs them too
         settings (environment): DESKVISION_DB, DESKVISION_MODEL (n|s|m|PATH, default s),
           DESKVISION_STANDARD (standard file), DESKVISION_EVIDENCE (snapshot folder), DESKVISION_SITE

@@ -499,6 +499,88 @@ namespace DeskVision.Store.Migrations
                     b.ToTable("Clauses");
                 });
 
+            modelBuilder.Entity("DeskVision.Store.DetectorModel", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("AgainstApJson")
+                        .HasColumnType("jsonb");
+
+                    b.Property<double?>("AgainstRuleMap50")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("ApJson")
+                        .HasColumnType("jsonb");
+
+                    b.Property<string>("BaseModel")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.PrimitiveCollection<List<string>>("ClassNames")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DataHash")
+                        .HasColumnType("text");
+
+                    b.Property<string>("FilePath")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("FileSha256")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("JudgedAgainst")
+                        .HasColumnType("text");
+
+                    b.PrimitiveCollection<List<long>>("JudgedOnFrames")
+                        .IsRequired()
+                        .HasColumnType("bigint[]");
+
+                    b.Property<DateTimeOffset?>("PromotedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PromotedBy")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("RolledBackAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RolledBackBy")
+                        .HasColumnType("text");
+
+                    b.Property<double?>("RuleMap50")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("SiteId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("TrainedOnFrames")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Verdict")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SiteId", "PromotedAt");
+
+                    b.ToTable("DetectorModels");
+                });
+
             modelBuilder.Entity("DeskVision.Store.DutyShift", b =>
                 {
                     b.Property<long>("Id")
@@ -531,6 +613,104 @@ namespace DeskVision.Store.Migrations
                     b.HasIndex("WindowId", "From");
 
                     b.ToTable("DutyShifts");
+                });
+
+            modelBuilder.Entity("DeskVision.Store.FrameLabel", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ClassName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("FrameId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<float>("X1")
+                        .HasColumnType("real");
+
+                    b.Property<float>("X2")
+                        .HasColumnType("real");
+
+                    b.Property<float>("Y1")
+                        .HasColumnType("real");
+
+                    b.Property<float>("Y2")
+                        .HasColumnType("real");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FrameId");
+
+                    b.ToTable("FrameLabels");
+                });
+
+            modelBuilder.Entity("DeskVision.Store.LabelledFrame", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("AuditId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("CameraId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("DoneAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DoneBy")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Height")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("HeldBack")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("ImagePath")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ImportedFrom")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("TakenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Unblurred")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("Width")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AuditId")
+                        .IsUnique();
+
+                    b.HasIndex("CameraId", "DoneAt");
+
+                    b.ToTable("LabelledFrames");
                 });
 
             modelBuilder.Entity("DeskVision.Store.PlannedAudit", b =>
@@ -616,6 +796,22 @@ namespace DeskVision.Store.Migrations
                         .IsUnique();
 
                     b.ToTable("Sites");
+                });
+
+            modelBuilder.Entity("DeskVision.Store.SiteTraining", b =>
+                {
+                    b.Property<int>("SiteId")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("KeepFrames")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("MinNewFrames")
+                        .HasColumnType("integer");
+
+                    b.HasKey("SiteId");
+
+                    b.ToTable("SiteTraining");
                 });
 
             modelBuilder.Entity("DeskVision.Store.SiteWebhook", b =>
@@ -914,6 +1110,17 @@ namespace DeskVision.Store.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("DeskVision.Store.DetectorModel", b =>
+                {
+                    b.HasOne("DeskVision.Store.Site", "Site")
+                        .WithMany()
+                        .HasForeignKey("SiteId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Site");
+                });
+
             modelBuilder.Entity("DeskVision.Store.DutyShift", b =>
                 {
                     b.HasOne("DeskVision.Store.Staff", "Staff")
@@ -933,6 +1140,35 @@ namespace DeskVision.Store.Migrations
                     b.Navigation("Window");
                 });
 
+            modelBuilder.Entity("DeskVision.Store.FrameLabel", b =>
+                {
+                    b.HasOne("DeskVision.Store.LabelledFrame", "Frame")
+                        .WithMany("Labels")
+                        .HasForeignKey("FrameId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Frame");
+                });
+
+            modelBuilder.Entity("DeskVision.Store.LabelledFrame", b =>
+                {
+                    b.HasOne("DeskVision.Store.Audit", "Audit")
+                        .WithMany()
+                        .HasForeignKey("AuditId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("DeskVision.Store.Camera", "Camera")
+                        .WithMany()
+                        .HasForeignKey("CameraId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Audit");
+
+                    b.Navigation("Camera");
+                });
+
             modelBuilder.Entity("DeskVision.Store.PlannedAudit", b =>
                 {
                     b.HasOne("DeskVision.Store.Camera", "Camera")
@@ -942,6 +1178,15 @@ namespace DeskVision.Store.Migrations
                         .IsRequired();
 
                     b.Navigation("Camera");
+                });
+
+            modelBuilder.Entity("DeskVision.Store.SiteTraining", b =>
+                {
+                    b.HasOne("DeskVision.Store.Site", null)
+                        .WithOne()
+                        .HasForeignKey("DeskVision.Store.SiteTraining", "SiteId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("DeskVision.Store.UserAccount", b =>
@@ -981,6 +1226,11 @@ namespace DeskVision.Store.Migrations
                     b.Navigation("References");
 
                     b.Navigation("Zones");
+                });
+
+            modelBuilder.Entity("DeskVision.Store.LabelledFrame", b =>
+                {
+                    b.Navigation("Labels");
                 });
 
             modelBuilder.Entity("DeskVision.Store.Site", b =>

@@ -1,3 +1,4 @@
+using DeskVision.Audits;
 using DeskVision.Store;
 using Microsoft.EntityFrameworkCore;
 
@@ -8,7 +9,7 @@ namespace DeskVision.Web.Audits;
 /// appeal (the evidence is needed to decide). The row forgets the path first (committed), then the file goes, so a row
 /// never points at a missing file; a crash in between leaves only an unreferenced file, which the next run removes.
 /// </summary>
-public sealed class EvidenceRetention(DeskVisionDb db, EvidenceFolder evidence, TimeProvider clock, ILogger<EvidenceRetention> log)
+public sealed class EvidenceRetention(DeskVisionDb db, EvidenceFolder evidence, KeptFrames kept, TimeProvider clock, ILogger<EvidenceRetention> log)
 {
     public async Task<int> PurgeAsync(TimeSpan keep, CancellationToken ct)
     {
@@ -20,6 +21,8 @@ public sealed class EvidenceRetention(DeskVisionDb db, EvidenceFolder evidence, 
         var ids = expired.Select(a => a.Id).ToList();
         await db.Audits.Where(a => ids.Contains(a.Id)).ExecuteUpdateAsync(a => a.SetProperty(x => x.SnapshotPath, (string?)null), ct);
 
+        // The unblurred copies a site keeps for training (training.keep_frames) go with the evidence.
+        await kept.ForgetAsync(db, expired.Select(a => a.SnapshotPath!).ToList(), ct);
         int deleted = 0;
         foreach (var a in expired)
             if (evidence.Resolve(a.SnapshotPath) is { } file) { File.Delete(file); deleted++; }
@@ -31,6 +34,7 @@ public sealed class EvidenceRetention(DeskVisionDb db, EvidenceFolder evidence, 
             foreach (var file in new DirectoryInfo(evidence.Root).EnumerateFiles("*", SearchOption.AllDirectories))
                 if (file.LastWriteTimeUtc < cutoff.UtcDateTime && !referenced.Contains(file.FullName)) { file.Delete(); deleted++; }
 
+        deleted += kept.SweepOlderThan(cutoff, (await db.Audits.Where(a => a.SnapshotPath != null).Select(a => a.SnapshotPath!).ToListAsync(ct)).ToHashSet());
         log.LogInformation("Evidence retention: {Files} picture(s) older than {Days} days deleted", deleted, keep.TotalDays);
         return deleted;
     }

@@ -1,3 +1,4 @@
+using DeskVision.Audits;
 using DeskVision.Detectors;
 using DeskVision.Scoring;
 using DeskVision.Store;
@@ -29,6 +30,12 @@ public static class AuditServices
         services.AddSingleton(sp => StandardFile.Load(settings.StandardFile, sp.GetRequiredService<ObjectDetector>().Labels));
         services.AddSingleton<AuditPipeline>();
         services.AddSingleton<CurrentStandard>();
+        services.AddSingleton(new TrainingFolder(TrainingFolder.DefaultRoot));
+        services.AddSingleton<CurrentDetector>();
+        services.AddSingleton<KeptFrames>();
+        services.AddScoped<Labelling.Labels>();
+        services.AddScoped<Models.ModelVersions>();
+        services.AddScoped<Models.NightlyTrainingJob>();
         services.AddSingleton(new EvidenceFolder(settings.EvidenceRoot));
         services.AddSingleton(sp => new ReferencePictures(settings.ReferenceRoot, sp.GetRequiredService<ObjectDetector>()));
         services.AddScoped<AuditWriter>();

@@ -1,3 +1,5 @@
+using DeskVision.Audits;
+using Microsoft.EntityFrameworkCore;
 using DeskVision.Web.Accounts;
 using DeskVision.Web.Views;
 using Hangfire.Dashboard;
@@ -40,6 +42,11 @@ public static class Hosts
 
         RecurringJobs.Register(app.Services, settings);
 
+        // Each hall's nightly training run (training queue; a worker started with --queues training takes it).
+        using (var scope = app.Services.CreateScope())
+            Models.NightlyTrainingJob.Schedule(app.Services.GetRequiredService<IRecurringJobManager>(),
+                await scope.ServiceProvider.GetRequiredService<Store.DeskVisionDb>().Sites.AsNoTracking().ToListAsync(app.Lifetime.ApplicationStopping));
+
         app.MapSignInPages();
         // Every page and API endpoint needs a signed-in user; each narrows what it shows with the Visibility filters,
         // and the ones for managers or admins say so where they are mapped.
@@ -53,6 +60,8 @@ public static class Hosts
         DeskVision.Web.Admin.AuditLogPage.MapAuditLogPage(app); // admins only
         DeskVision.Web.Standards.StandardPages.MapStandard(app); // view: managers; import and edit: admins
         DeskVision.Web.Zones.ReferencePictureApi.MapReferencePictures(app); // managers of the camera's hall, admins
+        DeskVision.Web.Labelling.LabelPages.MapLabelling(app); // managers of the hall, admins
+        DeskVision.Web.Models.ModelPages.MapModels(app);       // view: managers; promote and roll back: admins
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new AdminOnlyDashboard()] });
         app.Lifetime.ApplicationStarted.Register(() =>
             Console.WriteLine($"DeskVision is up: {string.Join(", ", app.Urls)}  (Hangfire dashboard: /hangfire; Ctrl-C stops)"));

@@ -14,7 +14,7 @@ public sealed class SiteSeed(DeskVisionDb db, AuditWriter writer, Schedules.Audi
     public async Task<IReadOnlyList<string>> LoadAsync(string folder, CancellationToken ct)
     {
         var site = ConfigNode.Load(Path.Combine(folder, "site.yaml"));
-        site.RejectUnknown("site", "name", "time_zone", "opening_hours", "holidays", "staff", "schedule", "roster", "accounts", "uniform");
+        site.RejectUnknown("site", "name", "time_zone", "opening_hours", "holidays", "staff", "schedule", "roster", "accounts", "uniform", "training");
         string key = site.String("site");
         var cameras = Directory.EnumerateFiles(Path.Combine(folder, "cameras"), "*.yaml").Order().Select(CameraFile.Load).ToList();
         foreach (var c in cameras.Where(c => c.Site != key))
@@ -39,6 +39,13 @@ public sealed class SiteSeed(DeskVisionDb db, AuditWriter writer, Schedules.Audi
         uniform?.RejectUnknown("tie", "tie_weight");
         row.UniformHasTie = uniform?.Bool("tie", false) ?? false;
         row.UniformTieWeight = uniform?.Number("tie_weight", 0, 1, SiteUniform.Default.TieWeight) ?? SiteUniform.Default.TieWeight;
+        // training: { keep_frames: false, min_new_frames: 20 } (issue 15; see README, "Frames for training").
+        var trainingSection = site.Section("training");
+        trainingSection?.RejectUnknown("keep_frames", "min_new_frames");
+        var trainingRow = await db.SiteTraining.FirstOrDefaultAsync(t => t.SiteId == row.Id, ct);
+        if (trainingRow is null) db.SiteTraining.Add(trainingRow = new SiteTraining { SiteId = row.Id });
+        trainingRow.KeepFrames = trainingSection?.Bool("keep_frames", false) ?? false;
+        trainingRow.MinNewFrames = (int)(trainingSection?.Number("min_new_frames", 1, 100_000, SiteTraining.DefaultMinNewFrames) ?? SiteTraining.DefaultMinNewFrames);
         var schedule = site.Section("schedule");
         foreach (var s in site.Entries("staff", (e, i) => $"staff[{i}]", required: false))
         {

@@ -55,7 +55,9 @@ public static class ReviewPages
         h.Append(previous is long p ? $"<a id=previous href='/review/{p}{keep}'>{E(t["Review.Previous"])}</a>" : $"<span class=muted>{E(t["Review.Previous"])}</span>");
         h.Append(next is long n ? $"<a id=next href='/review/{n}{keep}'>{E(t["Review.Next"])}</a>" : $"<span class=muted>{E(t["Review.Next"])}</span>");
         h.Append(onlyViolations ? $"<a href='/review/{a.Id}'>{E(t["Review.AllAudits"])}</a>" : $"<a href='/review/{a.Id}?only=violations'>{E(t["Review.OnlyViolations"])}</a>");
-        h.Append($"<a href='/windows/{a.Camera.WindowId}'>{E(t["Review.Timeline"])}</a></p>");
+        h.Append($"<a href='/windows/{a.Camera.WindowId}'>{E(t["Review.Timeline"])}</a>");
+        if (a.SnapshotPath is not null && a.ImageWidth > 0) h.Append($"<a id=label-link href='/label/{a.Id}'>{E(t["Label.Title"])}</a>");
+        h.Append("</p>");
         h.Append($"<p>{E(Local(a.TakenAt))} ({E(t["Review.Local"])}) · {E(t["Review.Camera"])} {E(a.Camera.Key)} · {E(t["Review.Model"])} {E(a.ModelId)}</p>");
         if (a.Status == AuditStatuses.Ok)
             h.Append($"<div class='score {ScoreClass(counted)}'>{PageParts.N(counted)} / 100</div>" +

@@ -1,3 +1,4 @@
+using DeskVision.Audits;
 using DeskVision.Training;
 using Hangfire;
 

@@ -5,7 +5,9 @@ public static class TestData
 {
     public static string Root => DeskVision.Audits.ProjectPaths.Root;
 
-    public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared", "testdata"));
+    /// <summary>Beside the checkout; for a worktree one level further down (../../shared), the same shared folder.</summary>
+    public static string Shared => new[] { Path.Combine(Root, "..", "shared", "testdata"), Path.Combine(Root, "..", "..", "shared", "testdata") }
+        .Select(Path.GetFullPath).FirstOrDefault(Directory.Exists) ?? Path.GetFullPath(Path.Combine(Root, "..", "shared", "testdata"));
 
     public static string Coco(string name) => Path.Combine(Shared, "coco", "images", name);
 

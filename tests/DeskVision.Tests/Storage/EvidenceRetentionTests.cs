@@ -1,3 +1,4 @@
+using DeskVision.Audits;
 using DeskVision.Scoring;
 using DeskVision.Store;
 using DeskVision.Tests.Fixtures;
@@ -55,7 +56,19 @@ public sealed class EvidenceRetentionTests(DatabaseFixture database)
         string oldFile = Path.Combine(folder.Path, old.SnapshotPath!);
         File.SetLastWriteTimeUtc(oldFile, now.UtcDateTime.AddDays(-120));
 
-        int deleted = await new EvidenceRetention(db, evidence, TimeProvider.System, NullLogger<EvidenceRetention>.Instance).PurgeAsync(TimeSpan.FromDays(90), default);
+        // A site keeping unblurred frames for training (training.keep_frames): those copies go with the evidence.
+        using var trainingFolder = new TestData.TempFolder();
+        var training = new DeskVision.Audits.TrainingFolder(trainingFolder.Path);
+        string KeptCopy(Audit a) => Path.Combine(trainingFolder.Path, DeskVision.Audits.KeptFrames.PathFor(a.SnapshotPath)!);
+        foreach (var a in new[] { old, recent })
+            await training.SaveAsync(photo, Path.GetDirectoryName(DeskVision.Audits.KeptFrames.PathFor(a.SnapshotPath))!, Path.GetFileName(a.SnapshotPath)!, default);
+        string oldKept = KeptCopy(old), recentKept = KeptCopy(recent);
+        Assert.True(File.Exists(oldKept));
+
+        int deleted = await new EvidenceRetention(db, evidence, new DeskVision.Audits.KeptFrames(training), TimeProvider.System,
+            NullLogger<EvidenceRetention>.Instance).PurgeAsync(TimeSpan.FromDays(90), default);
+        Assert.False(File.Exists(oldKept), "the unblurred copy of an expired picture is deleted with it");
+        Assert.True(File.Exists(recentKept));
 
         Assert.True(deleted >= 2);
         Assert.False(File.Exists(oldFile));
