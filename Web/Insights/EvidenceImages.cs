@@ -29,13 +29,13 @@ public static class EvidenceImages
     }
 
     /// <summary>The snapshot with its boxes and labels drawn, as a PNG to download (in the reader's language).</summary>
-    private static async Task<IResult> Marked(long id, CurrentUser user, Resources.Text t, DeskVisionDb db, EvidenceFolder evidence, [Microsoft.AspNetCore.Mvc.FromServices] CurrentStandard standards, CancellationToken ct)
+    private static async Task<IResult> Marked(long id, CurrentUser user, Resources.Text t, DeskVisionDb db, EvidenceFolder evidence, CancellationToken ct)
     {
         var audit = await db.Audits.AsNoTracking().VisibleTo(user, db).Include(a => a.Violations).ThenInclude(v => v.Clause).Include(a => a.Violations).ThenInclude(v => v.Appeal)
             .Include(a => a.Detections).Include(a => a.Camera).ThenInclude(c => c.Zones).AsSplitQuery().FirstOrDefaultAsync(a => a.Id == id, ct);
         string? path = evidence.Resolve(audit?.SnapshotPath);
         if (audit is null || path is null) return Results.NotFound();
-        double threshold = EvidenceMarks.OperatingThreshold((await standards.GetAsync(db, ct)).Standard);
+        double threshold = await EvidenceMarks.OperatingThresholdAsync(db, audit.StandardVersionId, ct);
         byte[]? png = EvidencePicture.Render(path, EvidenceMarks.Of(audit, t, threshold), audit.Camera.Zones.Select(z => (z.Name, z.Polygon)).ToList());
         return png is null ? Results.NotFound() : Results.File(png, "image/png", $"deskvision-audit-{id}.png");
     }

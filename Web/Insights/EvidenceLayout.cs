@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+
 namespace DeskVision.Web.Insights;
 
 /// <summary>What is drawn on a snapshot: a violation (red, numbered, named by its clause) or a detection (green).</summary>
@@ -72,12 +74,22 @@ public static class EvidenceLayout
 public static class EvidenceMarks
 {
     /// <summary>
-    /// The confidence below which a detection is hidden by default: the lowest any rule of the standard acts on. A
-    /// detection below it cannot make or excuse a violation, so it is clutter to a reader (shown on request).
+    /// The confidence below which a detection is hidden by default: the lowest any rule of the audit's standard version
+    /// acts on (its clauses' stored rules). A detection below it can neither make nor excuse a violation, so to a reader
+    /// it is clutter (shown on request).
     /// </summary>
-    public static double OperatingThreshold(Scoring.Standard standard) =>
-        standard.Scored.SelectMany(c => c.Rules).SelectMany(r => r.ExcusedBy is null ? [r.MinConfidence] : new[] { r.MinConfidence, r.ExcusedBy.MinConfidence })
-            .DefaultIfEmpty(0.25).Min();
+    public static async Task<double> OperatingThresholdAsync(Store.DeskVisionDb db, int? standardVersionId, CancellationToken ct)
+    {
+        var rules = await db.Clauses.AsNoTracking().Where(c => c.StandardVersionId == standardVersionId && c.Active).Select(c => c.RulesJson).ToListAsync(ct);
+        var found = rules.SelectMany(json => System.Text.Json.JsonDocument.Parse(json).RootElement.EnumerateArray())
+            .SelectMany(rule => new[] { rule, rule.TryGetProperty("excusedBy", out var e) && e.ValueKind == System.Text.Json.JsonValueKind.Object ? e : default })
+            .Where(r => r.ValueKind == System.Text.Json.JsonValueKind.Object && r.TryGetProperty("minConfidence", out _))
+            .Select(r => r.GetProperty("minConfidence").GetDouble()).ToList();
+        return found.Count == 0 ? DefaultThreshold : found.Min();
+    }
+
+    /// <summary>A standard file's default <c>min_confidence</c>.</summary>
+    public const double DefaultThreshold = 0.25;
 
     /// <summary>
     /// An audit's marks: its violations numbered 1, 2, ... by id (the page's list uses the same numbers), named by their
