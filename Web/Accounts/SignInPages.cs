@@ -36,8 +36,7 @@ public static class SignInPages
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return Results.Redirect("/login");
         });
-        app.MapGet("/denied", () => Components.Standalone.Render<Components.Shared.StatusMessage>(
-            new Dictionary<string, object> { ["Code"] = StatusCodes.Status403Forbidden }, StatusCodes.Status403Forbidden));
+        app.MapGet("/denied", () => Views.Pages.StatusPage(StatusCodes.Status403Forbidden));
     }
 
     private static IResult Form(HttpContext http, IAntiforgery antiforgery, string? returnUrl, string? problem, int status = 200)

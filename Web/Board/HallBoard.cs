@@ -13,7 +13,7 @@ public enum TileState { Unknown, Green, Amber, Red }
 /// </summary>
 public sealed record OpenViolation(int WindowId, string Window, string ClauseKey, string TitleZh, string TitleEn, string Severity, string Zone,
     DateTimeOffset Since, DateTimeOffset LastSeen, int Snapshots, long LatestAuditId, long LatestViolationId, double Points,
-    int? StaffId, string? StaffName)
+    int? StaffId, string? StaffName, bool HasPicture)
 {
     public bool Major => Severity == "major";
 }
@@ -115,6 +115,8 @@ public sealed class HallBoard(DeskVisionDb db, BoardSettings settings, TimeProvi
             .ToDictionaryAsync(c => c.Id, c => new { c.TitleZh, c.TitleEn, c.Severity }, ct);
         var windowIds = groups.Select(g => g.WindowId).Distinct().ToList();
         var first = groups.Min(g => g.Since);
+        var latestIds = groups.Select(g => g.LatestAudit).ToList();
+        var withPicture = (await db.Audits.AsNoTracking().Where(a => latestIds.Contains(a.Id) && a.SnapshotPath != null).Select(a => a.Id).ToListAsync(ct)).ToHashSet();
         var shifts = await db.DutyShifts.AsNoTracking().Where(s => windowIds.Contains(s.WindowId) && s.To > first)
             .Select(s => new { s.WindowId, s.From, s.To, s.StaffId, s.Staff.Name }).ToListAsync(ct);
         return groups.Select(g =>
@@ -122,7 +124,7 @@ public sealed class HallBoard(DeskVisionDb db, BoardSettings settings, TimeProvi
             var c = clauses[g.ClauseId];
             var duty = shifts.Where(s => s.WindowId == g.WindowId && s.From <= g.Since && s.To > g.Since).OrderBy(s => s.From).FirstOrDefault();
             return new OpenViolation(g.WindowId, g.Window, g.Key, c.TitleZh, c.TitleEn, c.Severity, g.ZoneName, g.Since, g.LastSeen, g.Count,
-                g.LatestAudit, g.LatestViolation, g.Points, duty?.StaffId, duty?.Name);
+                g.LatestAudit, g.LatestViolation, g.Points, duty?.StaffId, duty?.Name, withPicture.Contains(g.LatestAudit));
         }).OrderBy(o => o.Since).ToList();
     }
 }

@@ -2,7 +2,6 @@ using DeskVision.Web.Accounts;
 using DeskVision.Web.Components;
 using DeskVision.Web.Components.Shared;
 using DeskVision.Web.Resources;
-using Microsoft.AspNetCore.Diagnostics;
 
 namespace DeskVision.Web.Views;
 
@@ -24,27 +23,29 @@ public static class Pages
 
     /// <summary>
     /// Before authentication: the style sheet and scripts (public), the request's language, and the app's own page for
-    /// a 4xx/5xx answer without a body (a denied page, an id that is not there, Hangfire's 403); the API keeps its
-    /// bare status codes and problem bodies.
+    /// a 4xx/5xx answer without a body (a denied page, an id that is not there, Hangfire's 403), rendered in place (a
+    /// re-executed request left the connection waiting after a component page); the API keeps its bare status codes
+    /// and problem bodies.
     /// </summary>
     public static void UsePages(this IApplicationBuilder app)
     {
         app.UseStaticFiles();
         app.Use(Text.UseLanguageMiddleware);
-        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), branch => branch.UseStatusCodePagesWithReExecute("/error/{0}"));
-        // Routing after the status pages, so a re-executed request is routed again (to /error/{code}).
-        app.UseRouting();
+        app.UseStatusCodePages(async status =>
+        {
+            var http = status.HttpContext;
+            if (http.Request.Path.StartsWithSegments("/api")) return;
+            await StatusPage(http.Response.StatusCode, http.Request.Path + http.Request.QueryString).ExecuteAsync(http);
+        });
     }
 
-    /// <summary>The page components (signed-in users unless a page says [AllowAnonymous]) and the status pages.</summary>
+    /// <summary>The app's own page for a status code, in the layout.</summary>
+    public static IResult StatusPage(int code, string? returnUrl = null) =>
+        Standalone.Render<StatusMessage>(new Dictionary<string, object> { ["Code"] = code, ["ReturnUrl"] = returnUrl ?? "/" }, code is >= 400 and < 600 ? code : 404);
+
+    /// <summary>The page components: signed-in users unless a page says [AllowAnonymous].</summary>
     public static void MapPages(this WebApplication app)
     {
         app.MapRazorComponents<App>().RequireAuthorization(Policies.SignedIn);
-        app.Map("/error/{code:int}", (int code, HttpContext http) =>
-        {
-            string? original = http.Features.Get<IStatusCodeReExecuteFeature>() is { } f ? f.OriginalPath + f.OriginalQueryString : null;
-            return Standalone.Render<StatusMessage>(new Dictionary<string, object> { ["Code"] = code, ["ReturnUrl"] = original ?? "/" },
-                code is >= 400 and < 600 ? code : 404);
-        }).AllowAnonymous().DisableAntiforgery();
     }
 }
