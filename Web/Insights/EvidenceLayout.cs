@@ -8,7 +8,11 @@ namespace DeskVision.Web.Insights;
 public sealed record EvidenceMark(bool Violation, float X1, float Y1, float X2, float Y2, string Label, bool Low = false, string? Tooltip = null, bool Dismissed = false);
 
 /// <summary>A mark with where its label goes (image pixels), or no label where none fits without covering another.</summary>
-public sealed record PlacedMark(EvidenceMark Mark, double LabelX, double LabelY, double LabelWidth, double LabelHeight, bool HasLabel);
+public sealed record PlacedMark(EvidenceMark Mark, double LabelX, double LabelY, double LabelWidth, double LabelHeight, bool HasLabel)
+{
+    /// <summary>The mark as given (its label may have been shortened in <see cref="Mark"/>).</summary>
+    public EvidenceMark Original { get; init; } = Mark;
+}
 
 /// <summary>
 /// Where the labels of a snapshot's marks go, the same for the page (SVG over the picture) and the PNG download: each
@@ -34,7 +38,9 @@ public static class EvidenceLayout
         foreach (var mark in marks.OrderBy(m => m.Violation ? 0 : m.Low ? 2 : 1).ThenBy(m => m.Y1))
         {
             double size = mark.Violation ? font : font * 0.8;
-            double w = Math.Min(width, TextWidth(mark.Label, size) + size * 0.7), h = size * 1.45;
+            // A label wider than the picture (a long English title on a thumbnail) is cut to fit, with an ellipsis.
+            var label = Fit(mark.Label, size, width - size * 0.7);
+            double w = TextWidth(label, size) + size * 0.7, h = size * 1.45;
             (double X, double Y)[] candidates =
             [
                 (mark.X1, mark.Y1 - h), (mark.X1, mark.Y1), (mark.X1, mark.Y2), (mark.X2 - w, mark.Y1 - h), (mark.X2 - w, mark.Y2),
@@ -57,10 +63,18 @@ public static class EvidenceLayout
                 spot ??= Clamp(mark.X1, mark.Y1, w, h, width, height);
             }
             if (spot is { } s) taken.Add((s.X, s.Y, w, h));
-            placed.Add(new PlacedMark(mark, spot?.X ?? 0, spot?.Y ?? 0, w, h, spot is not null));
+            placed.Add(new PlacedMark(label == mark.Label ? mark : mark with { Label = label }, spot?.X ?? 0, spot?.Y ?? 0, w, h, spot is not null) { Original = mark });
         }
         // Back in the order given, so numbers and lists line up.
-        return marks.Select(m => placed.First(p => ReferenceEquals(p.Mark, m))).ToList();
+        return marks.Select(m => placed.First(p => ReferenceEquals(p.Original, m))).ToList();
+    }
+
+    private static string Fit(string label, double size, double room)
+    {
+        if (TextWidth(label, size) <= room) return label;
+        int n = label.Length;
+        while (n > 1 && TextWidth(label[..n] + "…", size) > room) n--;
+        return label[..n].TrimEnd() + "…";
     }
 
     private static (double X, double Y) Clamp(double x, double y, double w, double h, int width, int height) =>
