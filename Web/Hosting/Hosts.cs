@@ -20,6 +20,10 @@ public static class Hosts
         builder.Services.AddDeskVision(builder.Configuration, runJobs: settings.WebRunsJobs);
         builder.Services.AddScoped<SiteSeed>();
         builder.Services.AddAccounts(settings.SignInsPerMinute);
+        builder.Services.AddPages();
+        // The style sheet and scripts are served from the project's wwwroot by the build's static web assets manifest
+        // (a published app has them in its own wwwroot); the app runs as Production, where this is not on by default.
+        builder.WebHost.UseStaticWebAssets();
         var app = builder.Build();
         await AuditServices.PrepareAsync(app.Services, app.Lifetime.ApplicationStopping);
 
@@ -35,6 +39,7 @@ public static class Hosts
 
         app.UseSecurityHeaders();
         app.UseErrorPages();
+        app.UsePages();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -51,7 +56,6 @@ public static class Hosts
         // Every page and API endpoint needs a signed-in user; each narrows what it shows with the Visibility filters,
         // and the ones for managers or admins say so where they are mapped.
         var signedIn = app.MapGroup("").RequireAuthorization(Policies.SignedIn);
-        signedIn.MapHallPages();
         signedIn.MapAuditApi();
         signedIn.MapGroup("").RequireAuthorization(Policies.Manager).MapCameraApi();
         DeskVision.Web.Reports.ReportPages.MapReports(signedIn);
@@ -62,6 +66,7 @@ public static class Hosts
         DeskVision.Web.Zones.ReferencePictureApi.MapReferencePictures(app); // managers of the camera's hall, admins
         DeskVision.Web.Labelling.LabelPages.MapLabelling(app); // managers of the hall, admins
         DeskVision.Web.Models.ModelPages.MapModels(app);       // view: managers; promote and roll back: admins
+        app.MapPages();
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new AdminOnlyDashboard()] });
         app.Lifetime.ApplicationStarted.Register(() =>
             Console.WriteLine($"DeskVision is up: {string.Join(", ", app.Urls)}  (Hangfire dashboard: /hangfire; Ctrl-C stops)"));

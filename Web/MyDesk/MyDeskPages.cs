@@ -95,7 +95,7 @@ public static class MyDeskPages
         foreach (var v in open)
         {
             h.Append($"<div class=card id='violation-{v.Id}' style='display:flex;gap:1rem;flex-wrap:wrap;margin-bottom:1rem'>");
-            h.Append(v.HasPicture ? $"<a href='/evidence/audits/{v.AuditId}'><img src='/evidence/violations/{v.Id}' alt='{E(t["Me.Evidence"])}' style='max-width:320px;border-radius:4px'></a>" : "");
+            h.Append(v.HasPicture ? $"<a href='/audits/{v.AuditId}'><img src='/evidence/violations/{v.Id}' alt='{E(t["Me.Evidence"])}' style='max-width:320px;border-radius:4px'></a>" : "");
             h.Append($"<div style='flex:1;min-width:260px'><h3 class=zh>{E(v.TitleZh)} <span class=muted>−{PageParts.N(v.Points)}</span></h3>");
             h.Append($"<p class=muted>{E(Local(v.TakenAt))} · {E(v.Window)} · {E(v.ZoneName)} · {E(v.Key)}</p>");
             h.Append($"<p><b>{E(t["Me.WhatToFix"])}</b></p><blockquote class=zh lang=zh-CN style='margin:.2rem 0 .6rem;border-left:3px solid #1f3a5f;padding-left:.6rem'>{E(v.TextZh)}</blockquote>");

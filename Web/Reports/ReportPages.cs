@@ -120,8 +120,7 @@ public static class ReportPages
     };
 
     private static string Local(DateTimeOffset t, string? zone = null) =>
-        (zone is not null && TimeZoneInfo.TryFindSystemTimeZoneById(zone, out var z) ? TimeZoneInfo.ConvertTime(t, z) : t)
-        .ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+        new Views.HallTime(zone is not null && TimeZoneInfo.TryFindSystemTimeZoneById(zone, out var z) ? z : TimeZoneInfo.Utc, TimeProvider.System).Format(t);
 
     private static IResult MonthlyPage(MonthlyReport r)
     {

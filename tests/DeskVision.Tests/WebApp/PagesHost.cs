@@ -5,6 +5,7 @@ using DeskVision.Web.Accounts;
 using DeskVision.Web.Audits;
 using DeskVision.Web.Insights;
 using DeskVision.Web.Notifications;
+using DeskVision.Web.Views;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
@@ -36,11 +37,13 @@ public sealed class PagesHost : IAsyncLifetime
         builder.Logging.ClearProviders();
         builder.Services.AddDbContext<DeskVisionDb>(o => o.UseNpgsql(Database.ConnectionString));
         builder.Services.AddAccounts();
+        builder.Services.AddPages();
         builder.Services.AddSingleton(new EvidenceFolder(Evidence.Path));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHttpClient();
         builder.Services.AddWebhookClient(builder.Configuration);
         var app = builder.Build();
+        app.UsePages();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
@@ -57,6 +60,7 @@ public sealed class PagesHost : IAsyncLifetime
         DeskVision.Web.Zones.ZoneEditorPages.MapZoneEditor(app);
         DeskVision.Web.MyDesk.MyDeskPages.MapMyDesk(app);
         DeskVision.Web.Notifications.WebhookPages.MapNotifications(app);
+        app.MapPages();                 // the page components (review, audit, board, ...) and the status pages
         await app.StartAsync();
         _app = app;
         BaseAddress = new Uri(app.Urls.First());
@@ -98,8 +102,7 @@ public sealed class PagesHost : IAsyncLifetime
 
     /// <summary>The anti-forgery field of the first form on a page.</summary>
     public static string TokenIn(string html) =>
-        System.Text.RegularExpressions.Regex.Match(html, "name='__RequestVerificationToken' value='([^']+)'") is { Success: true } m
-            ? m.Groups[1].Value : throw new InvalidOperationException("no anti-forgery field on the page");
+        SignedInClient.FormToken(html) is { Length: > 0 } token ? token : throw new InvalidOperationException("no anti-forgery field on the page");
 
     /// <summary>Posts a form the way the browser does, with the page's anti-forgery field.</summary>
     public static Task<HttpResponseMessage> PostFormAsync(HttpClient http, string url, string token, params (string Name, string Value)[] fields) =>
