@@ -41,6 +41,6 @@ public static partial class SignedInClient
     /// <summary>The anti-forgery token of the first form on a page, as a browser would send it back.</summary>
     public static string FormToken(string html) => WebUtility.HtmlDecode(Token().Match(html).Groups[1].Value);
 
-    [GeneratedRegex("name='__RequestVerificationToken' value='([^']+)'")]
+    [GeneratedRegex("""name=['"]__RequestVerificationToken['"] value=['"]([^'"]+)['"]""")]
     private static partial Regex Token();
 }

@@ -133,19 +133,20 @@ public sealed class ReportEndpointTests(RunningApp app)
 
         string own = await wang.GetStringAsync($"/staff/{month.Wang}?month=2026-03");
         Assert.Contains("不擅离岗位", own);
-        Assert.Contains($"name=violation value='{violation.Id}'", own);
+        Assert.Contains($"id=\"violation-{violation.Id}\"", own);
+        Assert.Contains($"value=\"appeal-{violation.Id}\"", own);   // the violation's own appeal form
 
         // A form posted without the page's anti-forgery token (a forged cross-site post) is refused.
-        var forged = await wang.PostAsync($"/staff/{month.Wang}/appeals", new FormUrlEncodedContent(new Dictionary<string, string>
+        var forged = await wang.PostAsync($"/staff/{month.Wang}?month=2026-03", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["violation"] = violation.Id.ToString(), ["month"] = "2026-03", ["reason"] = "forged",
+            ["_handler"] = $"appeal-{violation.Id}", ["Reason"] = "forged",
         }));
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
 
-        var sent = await wang.PostAsync($"/staff/{month.Wang}/appeals", new FormUrlEncodedContent(new Dictionary<string, string>
+        var sent = await wang.PostAsync($"/staff/{month.Wang}?month=2026-03", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = SignedInClient.FormToken(own),
-            ["violation"] = violation.Id.ToString(), ["month"] = "2026-03", ["reason"] = "在窗口接待群众，被屏风挡住",
+            ["_handler"] = $"appeal-{violation.Id}", ["Reason"] = "在窗口接待群众，被屏风挡住",
         }));
         string after = await sent.Content.ReadAsStringAsync();   // redirected back to the page
         Assert.Contains("申诉已提交", after);
@@ -164,7 +165,7 @@ public sealed class ReportEndpointTests(RunningApp app)
         Assert.Contains($"Appeal {appeal} overturned", await decided.Content.ReadAsStringAsync());
         await using (var db = app.Database.NewContext())
             Assert.Contains(await db.AuditLog.Where(e => e.Subject == $"appeal:{appeal}").ToListAsync(), e => e.Actor == $"chen-{suffix}" && e.Action == "appeal.overturned");
-        Assert.Contains("overturned", await wang.GetStringAsync($"/staff/{month.Wang}?month=2026-03"));
+        Assert.Contains("已撤销", await wang.GetStringAsync($"/staff/{month.Wang}?month=2026-03"));
     }
 
     [Fact]

@@ -98,8 +98,8 @@ public sealed class PagesHost : IAsyncLifetime
 
     /// <summary>The anti-forgery field of the first form on a page.</summary>
     public static string TokenIn(string html) =>
-        System.Text.RegularExpressions.Regex.Match(html, "name='__RequestVerificationToken' value='([^']+)'") is { Success: true } m
-            ? m.Groups[1].Value : throw new InvalidOperationException("no anti-forgery field on the page");
+        System.Text.RegularExpressions.Regex.Match(html, """name=['"]__RequestVerificationToken['"] value=['"]([^'"]+)['"]""") is { Success: true } m
+            ? System.Net.WebUtility.HtmlDecode(m.Groups[1].Value) : throw new InvalidOperationException("no anti-forgery field on the page");
 
     /// <summary>Posts a form the way the browser does, with the page's anti-forgery field.</summary>
     public static Task<HttpResponseMessage> PostFormAsync(HttpClient http, string url, string token, params (string Name, string Value)[] fields) =>
