@@ -112,7 +112,7 @@ public sealed class ReportEndpointTests(RunningApp app)
 
         // The pages name the review as the appellant instead of leaving the person blank.
         string queue = await app.Http.GetStringAsync("/appeals");
-        Assert.Contains($"{Appeals.ByReview}: {Appeals.ReviewReason}", queue);
+        Assert.Contains("管理审核</strong>: " + Appeals.ReviewReason, queue);
         string scorecard = await app.Http.GetStringAsync($"/audits/{audit}/scorecard");
         Assert.Contains($"{Appeals.ByReview}: {Appeals.ReviewReason} — overturned a calculator", scorecard);
     }
@@ -157,12 +157,12 @@ public sealed class ReportEndpointTests(RunningApp app)
         string queue = await chen.GetStringAsync("/appeals");
         long appeal = (await chen.GetFromJsonAsync<JsonElement>("/api/appeals?state=pending")).EnumerateArray()
             .Single(p => p.GetProperty("violation").GetInt64() == violation.Id).GetProperty("id").GetInt64();
-        Assert.Contains($"action='/appeals/{appeal}/decision'", queue);
+        Assert.Contains($"action=\"/appeals/{appeal}/decision\"", queue);
         var decided = await chen.PostAsync($"/appeals/{appeal}/decision", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = SignedInClient.FormToken(queue), ["outcome"] = "overturned", ["note"] = "监控显示在岗",
         }));
-        Assert.Contains($"Appeal {appeal} overturned", await decided.Content.ReadAsStringAsync());
+        Assert.Contains("已撤销", await decided.Content.ReadAsStringAsync());
         await using (var db = app.Database.NewContext())
             Assert.Contains(await db.AuditLog.Where(e => e.Subject == $"appeal:{appeal}").ToListAsync(), e => e.Actor == $"chen-{suffix}" && e.Action == "appeal.overturned");
         Assert.Contains("已撤销", await wang.GetStringAsync($"/staff/{month.Wang}?month=2026-03"));
