@@ -44,11 +44,12 @@ public static class Accounts
             // The API answers 401/403; only pages are redirected to the sign-in form.
             o.Events.OnRedirectToLogin = c => Answer(c, StatusCodes.Status401Unauthorized);
             // A signed-in user who may not see a page gets 403 with a page that says so, not a redirect.
-            o.Events.OnRedirectToAccessDenied = async c =>
+            // A signed-in user who may not see a page gets 403, not a redirect; the status pages answer it with the app's
+            // own 403 page in the layout (the API keeps a bare 403).
+            o.Events.OnRedirectToAccessDenied = c =>
             {
                 c.Response.StatusCode = StatusCodes.Status403Forbidden;
-                if (!c.Request.Path.StartsWithSegments("/api"))
-                    await Views.Html.Page("403", "<h1>无权访问 · Not allowed</h1><p>Your account may not see this page.</p>").ExecuteAsync(c.HttpContext);
+                return Task.CompletedTask;
             };
         });
         services.AddAuthorizationBuilder()

@@ -28,7 +28,7 @@ public static class SignInPages
             await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, Accounts.Principal(user));
             log.LogInformation("Signed in: {UserName} ({Role})", user.UserName, user.Role);
             // Only local paths: an open redirect would let a phishing link bounce through the sign-in.
-            string target = returnUrl is { } r && r.StartsWith('/') && !r.StartsWith("//", StringComparison.Ordinal) ? r : user.StaffId is int own ? $"/staff/{own}" : "/";
+            string target = returnUrl is { } r && r.StartsWith('/') && !r.StartsWith("//", StringComparison.Ordinal) ? r : user.Role == Roles.Staff ? "/me" : "/";
             return Results.Redirect(target);
         }).RequireRateLimiting(Accounts.LoginLimiter);
         app.MapPost("/logout", async (HttpContext http) =>
@@ -36,32 +36,26 @@ public static class SignInPages
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return Results.Redirect("/login");
         });
-        app.MapGet("/denied", () => Page("403", "<h1>无权访问 · Not allowed</h1><p>Your account may not see this page.</p>"));
+        app.MapGet("/denied", () => Components.Standalone.Render<Components.Shared.StatusMessage>(
+            new Dictionary<string, object> { ["Code"] = StatusCodes.Status403Forbidden }, StatusCodes.Status403Forbidden));
     }
 
     private static IResult Form(HttpContext http, IAntiforgery antiforgery, string? returnUrl, string? problem, int status = 200)
     {
+        var t = Resources.Text.From(http);
         string body = $"""
-            <h1>登录 · Sign in</h1>
-            {(problem is null ? "" : $"<p class=failed>{E(problem)}</p>")}
-            <form method=post action='/login' class=tile style='max-width:360px'>
+            <section class="card signin">
+            <h1>{E(t["Login.Title"])}</h1>
+            {(problem is null ? "" : $"<p class=error>{E(problem)}</p>")}
+            <form method=post action='/login' class=stack>
             {AntiforgeryField(http, antiforgery)}
             <input type=hidden name=returnUrl value='{E(returnUrl)}'>
-            <p><label>用户名 User name<br><input name=userName autocomplete=username required autofocus></label></p>
-            <p><label>密码 Password<br><input name=password type=password autocomplete=current-password required></label></p>
-            <p><button>登录 Sign in</button></p>
+            <label>{E(t["Login.UserName"])}<input name=userName autocomplete=username required autofocus></label>
+            <label>{E(t["Login.Password"])}<input name=password type=password autocomplete=current-password required></label>
+            <button class="btn btn-primary">{E(t["Login.Submit"])}</button>
             </form>
+            </section>
             """;
-        var page = Page("Sign in", body);
-        return status == 200 ? page : new StatusResult(page, status);
-    }
-
-    private sealed class StatusResult(IResult inner, int status) : IResult
-    {
-        public Task ExecuteAsync(HttpContext http)
-        {
-            http.Response.StatusCode = status;
-            return inner.ExecuteAsync(http);
-        }
+        return Page(t["Login.Title"], body, status);
     }
 }

@@ -17,6 +17,10 @@ public static class Hosts
         builder.Services.AddDeskVision(builder.Configuration, runJobs: builder.Configuration["DESKVISION_WEB_JOBS"] != "false");
         builder.Services.AddScoped<SiteSeed>();
         builder.Services.AddAccounts(int.TryParse(builder.Configuration["DESKVISION_SIGNINS_PER_MINUTE"], out int perMinute) ? perMinute : 30);
+        builder.Services.AddPages();
+        // The style sheet and scripts are served from the project's wwwroot by the build's static web assets manifest
+        // (a published app has them in its own wwwroot); the app runs as Production, where this is not on by default.
+        builder.WebHost.UseStaticWebAssets();
         var app = builder.Build();
         await AuditServices.PrepareAsync(app.Services, app.Lifetime.ApplicationStopping);
 
@@ -32,6 +36,7 @@ public static class Hosts
 
         app.UseSecurityHeaders();
         app.UseErrorPages();
+        app.UsePages();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -55,6 +60,7 @@ public static class Hosts
         DeskVision.Web.Admin.AuditLogPage.MapAuditLogPage(app); // admins only
         DeskVision.Web.Standards.StandardPages.MapStandard(app); // view: managers; import and edit: admins
         DeskVision.Web.Zones.ReferencePictureApi.MapReferencePictures(app); // managers of the camera's hall, admins
+        app.MapPages();
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new AdminOnlyDashboard()] });
         app.Lifetime.ApplicationStarted.Register(() =>
             Console.WriteLine($"DeskVision is up: {string.Join(", ", app.Urls)}  (Hangfire dashboard: /hangfire; Ctrl-C stops)"));

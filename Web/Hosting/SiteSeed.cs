@@ -9,13 +9,15 @@ namespace DeskVision.Web.Hosting;
 /// Loads a site folder (<c>site.yaml</c> + <c>cameras/*.yaml</c>) into the database and puts its cameras on the
 /// Hangfire schedule. Run at start-up for the demo site; running it again updates, never duplicates.
 /// </summary>
-public sealed class SiteSeed(DeskVisionDb db, AuditWriter writer, Schedules.AuditScheduler scheduler, ILogger<SiteSeed> log)
+/// <param name="boards">Where the hall board's thresholds (<c>board:</c>) go; absent where no board is shown (tools, tests).</param>
+public sealed class SiteSeed(DeskVisionDb db, AuditWriter writer, Schedules.AuditScheduler scheduler, ILogger<SiteSeed> log, Board.BoardSettings? boards = null)
 {
     public async Task<IReadOnlyList<string>> LoadAsync(string folder, CancellationToken ct)
     {
         var site = ConfigNode.Load(Path.Combine(folder, "site.yaml"));
-        site.RejectUnknown("site", "name", "time_zone", "opening_hours", "holidays", "staff", "schedule", "roster", "accounts", "uniform");
+        site.RejectUnknown("site", "name", "time_zone", "opening_hours", "holidays", "staff", "schedule", "roster", "accounts", "uniform", "board");
         string key = site.String("site");
+        var thresholds = Board.BoardThresholds.Read(site); // checked before anything is stored
         var cameras = Directory.EnumerateFiles(Path.Combine(folder, "cameras"), "*.yaml").Order().Select(CameraFile.Load).ToList();
         foreach (var c in cameras.Where(c => c.Site != key))
             throw site.Error("site", $"is '{key}' but camera '{c.CameraKey}' says site '{c.Site}'");
@@ -52,6 +54,7 @@ public sealed class SiteSeed(DeskVisionDb db, AuditWriter writer, Schedules.Audi
             staff.WindowId = windowId;
         }
         await db.SaveChangesAsync(ct);
+        boards?.Set(key, thresholds);
         await LoadRosterAsync(site, row, ct);
         await LoadAccountsAsync(site, row, ct);
 

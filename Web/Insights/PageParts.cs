@@ -8,45 +8,10 @@ using static DeskVision.Web.Views.Html;
 
 namespace DeskVision.Web.Insights;
 
-/// <summary>What the manager and staff pages share: their links bar, the site/month selector, colour scales, form tokens.</summary>
+/// <summary>What the manager and staff pages share: the site/month selector, colour scales, form tokens.</summary>
 public static class PageParts
 {
     public static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
-
-    /// <summary>The small style these pages add to the frame's (inline: the security policy allows inline styles only).</summary>
-    public const string Style = """
-        <style>
-        .dv-bar{display:flex;gap:1rem;flex-wrap:wrap;align-items:center;margin:.2rem 0 1rem}.dv-bar .lang{margin-left:auto}
-        .dv-form{display:flex;gap:.6rem;flex-wrap:wrap;align-items:end;background:#fff;padding:.6rem;border-radius:6px;margin-bottom:1rem}
-        .dv-form label{display:flex;flex-direction:column;font-size:.85em;color:#444}
-        table.heat{width:auto}table.heat td,table.heat th{padding:0;text-align:center;border:1px solid #fff;min-width:2.1rem}
-        table.heat th{font-weight:500;font-size:.8em;padding:.2rem .3rem}table.heat th.row{text-align:left;white-space:nowrap;padding-right:.6rem}
-        table.heat td a{display:block;padding:.35rem .2rem;color:inherit;text-decoration:none;font-size:.85em}
-        .legend{display:flex;gap:2px;align-items:center;font-size:.8em;margin:.4rem 0}.legend span{display:inline-block;width:1.6rem;height:.9rem}
-        .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:1rem;margin-bottom:1rem}
-        .card{background:#fff;border-radius:6px;padding:.8rem;box-shadow:0 1px 2px #0002}
-        .flash{background:#fff8e1;border-left:4px solid #f9a825;padding:.5rem .8rem}
-        .error{background:#ffebee;border-left:4px solid #c62828;padding:.5rem .8rem;color:#b71c1c}
-        .zh{font-family:"Noto Sans CJK SC",system-ui,sans-serif}
-        button{cursor:pointer}
-        </style>
-        """;
-
-    /// <summary>The links bar: the pages this user may open, and the switch to the other language.</summary>
-    public static string Bar(Text t, HttpRequest request, CurrentUser user)
-    {
-        var h = new StringBuilder("<nav class=dv-bar>");
-        if (!user.IsStaff)
-        {
-            h.Append($"<a href='/'>{E(t["Nav.Overview"])}</a><a href='/heatmaps'>{E(t["Nav.Heatmaps"])}</a><a href='/trends'>{E(t["Nav.Trends"])}</a>");
-            h.Append($"<a href='/reports/monthly'>{E(t["Nav.Monthly"])}</a><a href='/cameras'>{E(t["Nav.Cameras"])}</a><a href='/standard'>{E(t["Nav.Standard"])}</a>");
-        }
-        if (user.StaffId is not null) h.Append($"<a href='/me'>{E(t["Nav.MyDesk"])}</a>");
-        if (user.IsAdmin) h.Append($"<a href='/admin/users'>{E(t["Nav.Users"])}</a><a href='/admin/audit-log'>{E(t["Nav.AuditLog"])}</a>");
-        h.Append($"<span class=muted>{E(user.DisplayName)}</span>");
-        h.Append($"<a class=lang href='{E(t.SwitchLink(request))}'>{E(t["Nav.OtherLanguage"])}</a></nav>");
-        return h.ToString();
-    }
 
     /// <summary>A GET form choosing the site (of those the user may see) and the month; other values are kept as hidden fields.</summary>
     public static string SiteMonthForm(Text t, string action, IReadOnlyList<Site> sites, Site current, string month, params (string Name, string? Value)[] keep)
@@ -98,9 +63,8 @@ public static class PageParts
     /// <summary>Answer for a POST without a valid token: the page was stale or forged.</summary>
     public static IResult BadToken(Text t) => Results.Content($"<!doctype html><meta charset=utf-8><p>{E(t["Common.BadToken"])}</p>", "text/html; charset=utf-8", statusCode: 400);
 
-    /// <summary>The page frame with this module's style and links bar.</summary>
-    public static IResult Page(string title, Text t, HttpRequest request, CurrentUser user, string body) =>
-        Views.Html.Page(title, Style + Bar(t, request, user) + body);
+    /// <summary>The page in the one layout (its navigation and language switch are the layout's).</summary>
+    public static IResult Page(string title, Text t, HttpRequest request, CurrentUser user, string body) => Views.Html.Page(title, body);
 
     public static string N(double value, string format = "0.#") => value.ToString(format, Inv);
 }

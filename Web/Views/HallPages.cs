@@ -13,7 +13,6 @@ public static class HallPages
 {
     public static void MapHallPages(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/", Overview);
         app.MapGet("/audits/{id:long}", AuditPage);
         app.MapGet("/audits/{id:long}/image", AuditImage);
         app.MapGet("/cameras", CameraList).RequireAuthorization(Accounts.Policies.Manager);
@@ -71,47 +70,6 @@ public static class HallPages
                         $"<td>{a.Violations}</td></tr>");
         html.Append("</table>");
         return Page(window.Name, html.ToString());
-    }
-
-    private static async Task<IResult> Overview(Accounts.CurrentUser user, DeskVisionDb db, CancellationToken ct)
-    {
-        var windows = await db.Windows.AsNoTracking().VisibleTo(user, db).Include(w => w.Site).Include(w => w.Cameras).OrderBy(w => w.Name).ToListAsync(ct);
-        var latest = await db.Audits.AsNoTracking().VisibleTo(user, db)
-            .GroupBy(a => a.CameraId).Select(g => g.OrderByDescending(a => a.TakenAt).First()).ToListAsync(ct);
-        var recent = await db.Audits.AsNoTracking().VisibleTo(user, db).Include(a => a.Camera).ThenInclude(c => c.Window)
-            .OrderByDescending(a => a.TakenAt).Take(30)
-            .Select(a => new { a.Id, a.TakenAt, a.Status, a.Score, a.FailureReason, Window = a.Camera.Window.Name, Violations = a.Violations.Count })
-            .ToListAsync(ct);
-
-        // Staff may not open the camera list: no link to a page that would answer 403.
-        var html = new StringBuilder("<h1>服务大厅 · Hall overview</h1>");
-        if (!user.IsStaff) html.Append("<p><a href='/cameras'>摄像头 · Cameras</a></p>");
-        html.Append("<div class=tiles>");
-        foreach (var w in windows)
-        {
-            var last = latest.Where(a => w.Cameras.Any(c => c.Id == a.CameraId)).MaxBy(a => a.TakenAt);
-            html.Append($"<div class=tile><h3><a href='/windows/{w.Id}'>{E(w.Name)}</a></h3><div class=muted>{E(w.Site.Name)}</div>");
-            foreach (var c in w.Cameras)
-                html.Append(c.OfflineSince is { } since
-                    ? $"<p class=failed>camera {E(c.Key)} offline since {since:MM-dd HH:mm} UTC: {E(c.LastFailure)}</p>"
-                    : $"<p class=muted>camera {E(c.Key)} online · last snapshot {c.LastSnapshotAt:HH:mm:ss} UTC</p>");
-            if (last is null) html.Append("<p class=muted>No audit yet 暂无巡检</p>");
-            else if (last.Status != AuditStatuses.Ok)
-                html.Append($"<p class=failed>Last audit {E(last.Status)}: {E(last.FailureReason)}</p>");
-            else
-                // No picture when none was kept (an uploaded result without one, or past the evidence retention period).
-                html.Append($"<div class='score {ScoreClass(last.Score)}'>{last.Score:0.#}</div>" + (last.SnapshotPath is null
-                    ? $"<a href='/audits/{last.Id}'>audit {last.Id}</a>"
-                    : $"<a href='/audits/{last.Id}'><img src='/audits/{last.Id}/image' width=240 alt='latest snapshot'></a>"));
-            html.Append("</div>");
-        }
-        html.Append("</div><h2>最近巡检 · Recent audits</h2><table><tr><th>time (UTC)</th><th>window</th><th>status</th><th>score</th><th>violations</th></tr>");
-        foreach (var a in recent)
-            html.Append($"<tr><td><a href='/audits/{a.Id}'>{a.TakenAt:yyyy-MM-dd HH:mm:ss}</a></td><td>{E(a.Window)}</td>" +
-                        (a.Status != AuditStatuses.Ok ? $"<td class=failed>{E(a.Status)}: {E(a.FailureReason)}</td><td></td>" : $"<td>ok</td><td>{a.Score:0.#}</td>") +
-                        $"<td>{a.Violations}</td></tr>");
-        html.Append("</table><p class=muted>Deduction points are local defaults of this site's standard file; the seed documents set no point values.</p>");
-        return Page("Hall overview", html.ToString());
     }
 
     private static async Task<IResult> AuditPage(long id, Accounts.CurrentUser user, DeskVisionDb db, CancellationToken ct)
