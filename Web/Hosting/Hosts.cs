@@ -57,7 +57,6 @@ public static class Hosts
         DeskVision.Web.Reports.ReportPages.MapReports(signedIn);
         DeskVision.Web.Insights.ManagerAndStaffPages.MapManagerAndStaffPages(app); // heatmaps, trends, review, zones, my desk, webhooks: own policies
         app.MapUserPages();                          // admins only
-        DeskVision.Web.Admin.AuditLogPage.MapAuditLogPage(app); // admins only
         DeskVision.Web.Standards.StandardPages.MapStandard(app); // view: managers; import and edit: admins
         DeskVision.Web.Zones.ReferencePictureApi.MapReferencePictures(app); // managers of the camera's hall, admins
         app.MapPages();

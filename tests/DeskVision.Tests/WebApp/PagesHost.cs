@@ -7,6 +7,7 @@ using DeskVision.Web.Insights;
 using DeskVision.Web.Notifications;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using DeskVision.Web.Views;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -40,7 +41,9 @@ public sealed class PagesHost : IAsyncLifetime
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHttpClient();
         builder.Services.AddWebhookClient(builder.Configuration);
+        builder.Services.AddPages(); // "my desk" is a page component
         var app = builder.Build();
+        app.UsePages();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
@@ -57,6 +60,7 @@ public sealed class PagesHost : IAsyncLifetime
         DeskVision.Web.Zones.ZoneEditorPages.MapZoneEditor(app);
         DeskVision.Web.MyDesk.MyDeskPages.MapMyDesk(app);
         DeskVision.Web.Notifications.WebhookPages.MapNotifications(app);
+        app.MapPages();
         await app.StartAsync();
         _app = app;
         BaseAddress = new Uri(app.Urls.First());
