@@ -121,10 +121,19 @@ public sealed class ReportEndpointTests(RunningApp app)
     public async Task Staff_appeal_from_their_own_page_and_the_manager_decides_in_the_queue()
     {
         var month = await SeedAsync(app.Database, overturn: false);
-        var violation = await month.Hall.ViolationAsync(month.UnattendedAt3On0302, Unattended);
-
+        // The 03-02 empty seat was put right (a later audit saw the seat taken): no appeal is offered on it. The 03-03
+        // one is still open: that is the one to appeal.
+        var putRight = await month.Hall.ViolationAsync(month.UnattendedAt3On0302, Unattended);
+        Assert.NotNull(putRight.ClosedAt);
+        AuditViolation violation;
         int siteId;
-        await using (var db = app.Database.NewContext()) siteId = await db.Staff.Where(x => x.Id == month.Wang).Select(x => x.SiteId).SingleAsync();
+        await using (var db = app.Database.NewContext())
+        {
+            siteId = await db.Staff.Where(x => x.Id == month.Wang).Select(x => x.SiteId).SingleAsync();
+            var first = await db.Audits.Where(a => a.Id == month.UnattendedAt3On0302).Select(a => new { a.TakenAt, a.Camera.WindowId }).SingleAsync();
+            violation = await db.AuditViolations.Where(v => v.Audit.Camera.WindowId == first.WindowId && v.ClosedAt == null
+                && v.Audit.TakenAt > first.TakenAt && v.Audit.TakenAt < first.TakenAt.AddDays(2)).OrderBy(v => v.Id).FirstAsync();
+        }
         string suffix = Guid.NewGuid().ToString("N")[..6];
         await SignedInClient.CreateAccountAsync(app.Database.ConnectionString, $"wang-{suffix}", Roles.Staff, month.Wang);
         await SignedInClient.CreateAccountAsync(app.Database.ConnectionString, $"chen-{suffix}", Roles.Manager, null, siteId);
@@ -135,6 +144,7 @@ public sealed class ReportEndpointTests(RunningApp app)
         Assert.Contains("不擅离岗位", own);
         Assert.Contains($"id=\"violation-{violation.Id}\"", own);
         Assert.Contains($"value=\"appeal-{violation.Id}\"", own);   // the violation's own appeal form
+        Assert.DoesNotContain($"value=\"appeal-{putRight.Id}\"", own);
 
         // A form posted without the page's anti-forgery token (a forged cross-site post) is refused.
         var forged = await wang.PostAsync($"/staff/{month.Wang}?month=2026-03", new FormUrlEncodedContent(new Dictionary<string, string>
