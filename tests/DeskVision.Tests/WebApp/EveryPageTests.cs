@@ -101,7 +101,9 @@ public sealed partial class EveryPageTests(RunningApp app, Browser browser) : IC
                         console.Clear();
                         await page.SetViewportSizeAsync(width, height);
                         string where = $"{user.Split('-')[0]} {path} {(english ? "en" : "zh")} {width}px";
-                        var response = await page.GotoAsync(path);
+                        IResponse? response;
+                        try { response = await page.GotoAsync(path); }
+                        catch (PlaywrightException e) { problems.Add($"{where}: {e.Message.Split('\n')[0]}"); continue; }
                         int status = response?.Status ?? 0;
                         if (status >= 400 && path != "/no-such-page" && !(user.StartsWith("staff") && path == "/cameras")) problems.Add($"{where}: status {status}");
                         if (await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth + 1"))
