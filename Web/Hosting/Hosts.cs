@@ -51,7 +51,6 @@ public static class Hosts
         // Every page and API endpoint needs a signed-in user; each narrows what it shows with the Visibility filters,
         // and the ones for managers or admins say so where they are mapped.
         var signedIn = app.MapGroup("").RequireAuthorization(Policies.SignedIn);
-        signedIn.MapHallPages();
         signedIn.MapAuditApi();
         signedIn.MapGroup("").RequireAuthorization(Policies.Manager).MapCameraApi();
         DeskVision.Web.Reports.ReportPages.MapReports(signedIn);

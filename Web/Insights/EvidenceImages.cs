@@ -17,6 +17,7 @@ public static class EvidenceImages
     {
         var group = app.MapGroup("/evidence").RequireAuthorization(Policies.SignedIn);
         group.MapGet("/audits/{id:long}", Snapshot);
+        group.MapGet("/audits/{id:long}/marked.png", Marked);
         group.MapGet("/violations/{id:long}", Crop);
     }
 
@@ -25,6 +26,18 @@ public static class EvidenceImages
         string? relative = await db.Audits.AsNoTracking().VisibleTo(user, db).Where(a => a.Id == id).Select(a => a.SnapshotPath).FirstOrDefaultAsync(ct);
         string? path = evidence.Resolve(relative);
         return path is null ? Results.NotFound() : Results.File(path, path.EndsWith(".png", StringComparison.Ordinal) ? "image/png" : "image/jpeg");
+    }
+
+    /// <summary>The snapshot with its boxes and labels drawn, as a PNG to download (in the reader's language).</summary>
+    private static async Task<IResult> Marked(long id, CurrentUser user, Resources.Text t, DeskVisionDb db, EvidenceFolder evidence, CancellationToken ct)
+    {
+        var audit = await db.Audits.AsNoTracking().VisibleTo(user, db).Include(a => a.Violations).ThenInclude(v => v.Clause).Include(a => a.Violations).ThenInclude(v => v.Appeal)
+            .Include(a => a.Detections).Include(a => a.Camera).ThenInclude(c => c.Zones).AsSplitQuery().FirstOrDefaultAsync(a => a.Id == id, ct);
+        string? path = evidence.Resolve(audit?.SnapshotPath);
+        if (audit is null || path is null) return Results.NotFound();
+        double threshold = await EvidenceMarks.OperatingThresholdAsync(db, audit.StandardVersionId, ct);
+        byte[]? png = EvidencePicture.Render(path, EvidenceMarks.Of(audit, t, threshold), audit.Camera.Zones.Select(z => (z.Name, z.Polygon)).ToList());
+        return png is null ? Results.NotFound() : Results.File(png, "image/png", $"deskvision-audit-{id}.png");
     }
 
     private static async Task<IResult> Crop(long id, CurrentUser user, DeskVisionDb db, EvidenceFolder evidence, CancellationToken ct)

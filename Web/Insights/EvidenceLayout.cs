@@ -1,8 +1,11 @@
+using Microsoft.EntityFrameworkCore;
+
 namespace DeskVision.Web.Insights;
 
 /// <summary>What is drawn on a snapshot: a violation (red, numbered, named by its clause) or a detection (green).</summary>
 /// <param name="Low">A detection below the operating threshold: hidden unless asked for.</param>
-public sealed record EvidenceMark(bool Violation, float X1, float Y1, float X2, float Y2, string Label, bool Low = false, string? Tooltip = null);
+/// <param name="Dismissed">A violation overturned as a false positive: drawn grey and dashed, it counts for nothing.</param>
+public sealed record EvidenceMark(bool Violation, float X1, float Y1, float X2, float Y2, string Label, bool Low = false, string? Tooltip = null, bool Dismissed = false);
 
 /// <summary>A mark with where its label goes (image pixels), or no label where none fits without covering another.</summary>
 public sealed record PlacedMark(EvidenceMark Mark, double LabelX, double LabelY, double LabelWidth, double LabelHeight, bool HasLabel);
@@ -14,16 +17,16 @@ public sealed record PlacedMark(EvidenceMark Mark, double LabelX, double LabelY,
 /// </summary>
 public static class EvidenceLayout
 {
-    /// <summary>Label text size: readable when the picture is shown about 900 px wide.</summary>
-    public static double FontSize(int imageWidth) => Math.Max(13, imageWidth / 52.0);
+    /// <summary>Label text size: readable when the picture is shown about 900 px wide (<paramref name="scale"/> 1), or smaller (a thumbnail: larger).</summary>
+    public static double FontSize(int imageWidth, double scale = 1) => Math.Max(13, imageWidth / 52.0) * scale;
 
     /// <summary>A label's width: CJK characters are square, others about 0.6 of the size (close enough for a plate).</summary>
     public static double TextWidth(string text, double font) =>
         text.Sum(c => c >= 0x2E80 ? font : c == ' ' ? font * 0.32 : char.IsUpper(c) ? font * 0.68 : font * 0.58);
 
-    public static IReadOnlyList<PlacedMark> Place(IReadOnlyList<EvidenceMark> marks, int width, int height)
+    public static IReadOnlyList<PlacedMark> Place(IReadOnlyList<EvidenceMark> marks, int width, int height, double scale = 1)
     {
-        double font = FontSize(width);
+        double font = FontSize(width, scale);
         var placed = new List<PlacedMark>();
         var taken = new List<(double X, double Y, double W, double H)>();
         // Violations first, then the detections shown by default, then the hidden ones (so showing them covers nothing);
@@ -71,19 +74,42 @@ public static class EvidenceLayout
 public static class EvidenceMarks
 {
     /// <summary>
-    /// The confidence below which a detection is hidden by default: the lowest any rule of the standard acts on. A
-    /// detection below it cannot make or excuse a violation, so it is clutter to a reader (shown on request).
+    /// The confidence below which a detection is hidden by default: the lowest any rule of the audit's standard version
+    /// acts on (its clauses' stored rules). A detection below it can neither make nor excuse a violation, so to a reader
+    /// it is clutter (shown on request).
     /// </summary>
-    public static double OperatingThreshold(Scoring.Standard standard) =>
-        standard.Scored.SelectMany(c => c.Rules).SelectMany(r => r.ExcusedBy is null ? [r.MinConfidence] : new[] { r.MinConfidence, r.ExcusedBy.MinConfidence })
-            .DefaultIfEmpty(0.25).Min();
+    public static async Task<double> OperatingThresholdAsync(Store.DeskVisionDb db, int? standardVersionId, CancellationToken ct)
+    {
+        var rules = await db.Clauses.AsNoTracking().Where(c => c.StandardVersionId == standardVersionId && c.Active).Select(c => c.RulesJson).ToListAsync(ct);
+        var found = rules.SelectMany(json => System.Text.Json.JsonDocument.Parse(json).RootElement.EnumerateArray())
+            .SelectMany(rule => new[] { rule, rule.TryGetProperty("excusedBy", out var e) && e.ValueKind == System.Text.Json.JsonValueKind.Object ? e : default })
+            .Where(r => r.ValueKind == System.Text.Json.JsonValueKind.Object && r.TryGetProperty("minConfidence", out _))
+            .Select(r => r.GetProperty("minConfidence").GetDouble()).ToList();
+        return found.Count == 0 ? DefaultThreshold : found.Min();
+    }
 
-    /// <summary>Violations numbered 1, 2, ... in the order given (the page's list uses the same numbers), then detections.</summary>
-    public static IReadOnlyList<EvidenceMark> Of(IEnumerable<(float X1, float Y1, float X2, float Y2, string Title, string? Tooltip)> violations,
-        IEnumerable<(float X1, float Y1, float X2, float Y2, string Label, float Confidence)> detections, double threshold) =>
+    /// <summary>A standard file's default <c>min_confidence</c>.</summary>
+    public const double DefaultThreshold = 0.25;
+
+    /// <summary>
+    /// An audit's marks: its violations numbered 1, 2, ... by id (the page's list uses the same numbers), named by their
+    /// clause in the reader's language; then its detections, those below <paramref name="threshold"/> marked low.
+    /// The audit comes with its Violations (Clause, Appeal) and Detections loaded.
+    /// </summary>
+    public static IReadOnlyList<EvidenceMark> Of(Store.Audit audit, Resources.Text t, double threshold) =>
         [
-            .. violations.Select((v, i) => new EvidenceMark(true, v.X1, v.Y1, v.X2, v.Y2, $"{i + 1} {v.Title}", Tooltip: v.Tooltip)),
-            .. detections.Select(d => new EvidenceMark(false, d.X1, d.Y1, d.X2, d.Y2, $"{d.Label} {d.Confidence:0.00}", d.Confidence < threshold,
-                $"{d.Label} {d.Confidence.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)}")),
+            .. audit.Violations.OrderBy(v => v.Id).Select((v, i) => new EvidenceMark(true, v.X1, v.Y1, v.X2, v.Y2, $"{i + 1} {t.Title(v.Clause.TitleZh, v.Clause.TitleEn)}",
+                Tooltip: $"{t.Title(v.Clause.TitleZh, v.Clause.TitleEn)} · {v.ZoneName}", Dismissed: v.Appeal?.Outcome == Store.AppealOutcomes.Overturned)),
+            .. audit.Detections.OrderByDescending(d => d.Confidence).Select(d => Detection(d.X1, d.Y1, d.X2, d.Y2, d.Label, d.Confidence, threshold)),
         ];
+
+    /// <summary>Violation boxes alone (a thumbnail), numbered in the order given.</summary>
+    public static IReadOnlyList<EvidenceMark> Violations(IEnumerable<(float X1, float Y1, float X2, float Y2, string Title)> violations) =>
+        violations.Select((v, i) => new EvidenceMark(true, v.X1, v.Y1, v.X2, v.Y2, $"{i + 1} {v.Title}", Tooltip: v.Title)).ToList();
+
+    private static EvidenceMark Detection(float x1, float y1, float x2, float y2, string label, float confidence, double threshold)
+    {
+        string text = $"{label} {confidence.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)}";
+        return new EvidenceMark(false, x1, y1, x2, y2, text, confidence < threshold, text);
+    }
 }

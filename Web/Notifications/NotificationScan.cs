@@ -44,8 +44,7 @@ public sealed class NotificationScan(DeskVisionDb db, IBackgroundJobClient jobs,
         {
             var site = await db.Sites.AsNoTracking().FirstOrDefaultAsync(s => s.Id == siteHooks.Key, ct);
             if (site is null) continue;
-            var zone = Schedules.AuditScheduler.SiteZone(site);
-            string Local(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, zone).ToString("yyyy-MM-dd HH:mm", PageParts.Inv);
+            var time = Views.HallTime.Of(site, clock);
             var notices = new List<(Notice Notice, AuditLogEntry Record)>();
 
             var since = now - Lookback;
@@ -65,9 +64,9 @@ public sealed class NotificationScan(DeskVisionDb db, IBackgroundJobClient jobs,
                 var lines = new List<(string, string)>
                 {
                     (t["Notify.Clause"], $"{facts.TitleZh}（{facts.Clause}）"), (t["Notify.Window"], facts.Window), (t["Notify.Site"], site.Name),
-                    (t["Notify.Time"], Local(facts.TakenAt)), (t["Notify.OnDuty"], onDuty?.Name ?? Rollups.NoOneOnRoster), (t["Notify.Zone"], facts.Zone),
+                    (t["Notify.Time"], time.Format(facts.TakenAt)), (t["Notify.OnDuty"], onDuty?.Name ?? Rollups.NoOneOnRoster), (t["Notify.Zone"], facts.Zone),
                 };
-                if (evt == NoticeEvents.Overdue) lines.Add((t["Notify.OpenFor"], t.F("Notify.Minutes", (int)(now - facts.TakenAt).TotalMinutes)));
+                if (evt == NoticeEvents.Overdue) lines.Add((t["Notify.OpenFor"], time.Since(facts.TakenAt, t)));
                 var notice = new Notice(evt, site.Key, site.Name,
                     evt == NoticeEvents.MajorViolation ? t.F("Notify.MajorTitle", facts.Window) : t.F("Notify.OverdueTitle", facts.Window),
                     lines, now, publicUrl is null ? null : $"{publicUrl}/review/{facts.AuditId}",
@@ -90,7 +89,7 @@ public sealed class NotificationScan(DeskVisionDb db, IBackgroundJobClient jobs,
             foreach (var c in offline)
             {
                 var notice = new Notice(NoticeEvents.CameraOffline, site.Key, site.Name, t.F("Notify.OfflineTitle", c.Window),
-                    [(t["Notify.Camera"], c.Key), (t["Notify.Window"], c.Window), (t["Notify.Site"], site.Name), (t["Notify.Since"], Local(c.OfflineSince!.Value)),
+                    [(t["Notify.Camera"], c.Key), (t["Notify.Window"], c.Window), (t["Notify.Site"], site.Name), (t["Notify.Since"], time.Format(c.OfflineSince!.Value)),
                      (t["Notify.Reason"], c.LastFailure ?? "")],
                     now, publicUrl is null ? null : $"{publicUrl}/cameras",
                     new Dictionary<string, object?> { ["camera"] = c.Key, ["window"] = c.Window, ["offlineSince"] = c.OfflineSince, ["failures"] = c.ConsecutiveFailures, ["reason"] = c.LastFailure });

@@ -3,7 +3,10 @@ using System.Text;
 
 namespace DeskVision.Web.Reports;
 
-/// <summary>RFC 4180 CSV, UTF-8 with a byte-order mark so Excel shows the Chinese text; numbers and times invariant.</summary>
+/// <summary>
+/// RFC 4180 CSV, UTF-8 with a byte-order mark so Excel shows the Chinese text; numbers invariant; times as given, with
+/// their offset (reports hand in the hall's local time, <see cref="Views.HallTime.Local"/>: "2026-03-05T10:00:00+08:00").
+/// </summary>
 public static class Csv
 {
     public const string ContentType = "text/csv; charset=utf-8";

@@ -30,8 +30,17 @@ public static class ReportTables
     public static readonly IReadOnlyList<string> OpenColumns =
         ["window", "clause", "title_zh", "zone", "times_seen", "first_seen", "last_seen", "latest_audit", "staff_on_duty"];
 
-    public static IEnumerable<IReadOnlyList<object?>> OpenRows(MonthlyReport r) => r.OpenForRectification.Select(o => (IReadOnlyList<object?>)
-        [o.Window, o.Clause, o.TitleZh, o.Zone, o.Times, o.FirstSeen, o.LastSeen, o.LatestAuditId, o.Staff.Count == 0 ? Rollups.NoOneOnRoster : string.Join(" ", o.Staff)]);
+    /// <summary>Times are the hall's local time (with its offset), as on the pages.</summary>
+    public static IEnumerable<IReadOnlyList<object?>> OpenRows(MonthlyReport r)
+    {
+        var time = Time(r);
+        return r.OpenForRectification.Select(o => (IReadOnlyList<object?>)
+            [o.Window, o.Clause, o.TitleZh, o.Zone, o.Times, time.Local(o.FirstSeen), time.Local(o.LastSeen), o.LatestAuditId, o.Staff.Count == 0 ? Rollups.NoOneOnRoster : string.Join(" ", o.Staff)]);
+    }
+
+    /// <summary>The report's hall clock.</summary>
+    public static Views.HallTime Time(MonthlyReport r) =>
+        new(TimeZoneInfo.TryFindSystemTimeZoneById(r.TimeZone, out var zone) ? zone : TimeZoneInfo.Utc, TimeProvider.System);
 
     public static IReadOnlyList<string> RollupColumns(string what) => [what, "audits", "average_score", "violations", "points", "open", "overturned"];
 

@@ -24,7 +24,7 @@ public static class ReportWorkbook
         string[] lines =
         [
             $"{r.SiteName} · 窗口服务月度汇总 {r.Month}",
-            $"Generated {r.GeneratedAt:yyyy-MM-dd HH:mm} UTC; {r.Audits} audits, average {ReportTables.Score(r.AverageScore)} (previous month {r.PreviousMonth}: {ReportTables.Score(r.PreviousAverageScore)})",
+            $"Generated {ReportTables.Time(r).Format(r.GeneratedAt)}; times are the hall's local time, {ReportTables.Time(r).ZoneName}; {r.Audits} audits, average {ReportTables.Score(r.AverageScore)} (previous month {r.PreviousMonth}: {ReportTables.Score(r.PreviousAverageScore)})",
             $"本月服务明星 Service star: {string.Join(", ", r.Stars.Select(w => w.Window))}",
             $"Method: {MonthlyReport.Source}. {MonthlyReport.MethodNote}",
             MonthlyReport.PointsNote,
@@ -56,7 +56,8 @@ public static class ReportWorkbook
                     case int i: cell.Value = i; break;
                     case long l: cell.Value = l; break;
                     case bool b: cell.Value = b ? "yes" : "no"; break;
-                    case DateTimeOffset t: cell.Value = t.UtcDateTime; cell.Style.DateFormat.Format = "yyyy-mm-dd hh:mm"; break;
+                    // The rows hold the hall's local times (ReportTables): Excel has no zones, so the hall's wall clock.
+                    case DateTimeOffset t: cell.Value = t.DateTime; cell.Style.DateFormat.Format = "yyyy-mm-dd hh:mm"; break;
                     default: cell.Value = row[c]!.ToString(); break;
                 }
             }

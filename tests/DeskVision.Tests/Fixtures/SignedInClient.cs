@@ -39,8 +39,9 @@ public static partial class SignedInClient
     }
 
     /// <summary>The anti-forgery token of the first form on a page, as a browser would send it back.</summary>
-    public static string FormToken(string html) => WebUtility.HtmlDecode(Token().Match(html).Groups[1].Value);
+    public static string FormToken(string html) => WebUtility.HtmlDecode(Token().Match(html).Groups[3].Value);
 
-    [GeneratedRegex("""name=['"]__RequestVerificationToken['"] value=['"]([^'"]+)['"]""")]
+    // Both the endpoint pages' field (single quotes) and the components' <AntiforgeryToken /> (double quotes).
+    [GeneratedRegex("""name=(['"])__RequestVerificationToken\1 value=(['"])([^'"]+)\2""")]
     private static partial Regex Token();
 }

@@ -5,9 +5,9 @@ using DeskVision.Web.Accounts;
 using DeskVision.Web.Audits;
 using DeskVision.Web.Insights;
 using DeskVision.Web.Notifications;
+using DeskVision.Web.Views;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using DeskVision.Web.Views;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -37,11 +37,11 @@ public sealed class PagesHost : IAsyncLifetime
         builder.Logging.ClearProviders();
         builder.Services.AddDbContext<DeskVisionDb>(o => o.UseNpgsql(Database.ConnectionString));
         builder.Services.AddAccounts();
+        builder.Services.AddPages();
         builder.Services.AddSingleton(new EvidenceFolder(Evidence.Path));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHttpClient();
         builder.Services.AddWebhookClient(builder.Configuration);
-        builder.Services.AddPages(); // "my desk" is a page component
         var app = builder.Build();
         app.UsePages();
         app.UseAuthentication();
@@ -60,7 +60,7 @@ public sealed class PagesHost : IAsyncLifetime
         DeskVision.Web.Zones.ZoneEditorPages.MapZoneEditor(app);
         DeskVision.Web.MyDesk.MyDeskPages.MapMyDesk(app);
         DeskVision.Web.Notifications.WebhookPages.MapNotifications(app);
-        app.MapPages();
+        app.MapPages();                 // the page components (review, audit, board, ...) and the status pages
         await app.StartAsync();
         _app = app;
         BaseAddress = new Uri(app.Urls.First());
@@ -102,8 +102,7 @@ public sealed class PagesHost : IAsyncLifetime
 
     /// <summary>The anti-forgery field of the first form on a page.</summary>
     public static string TokenIn(string html) =>
-        System.Text.RegularExpressions.Regex.Match(html, """name=['"]__RequestVerificationToken['"] value=['"]([^'"]+)['"]""") is { Success: true } m
-            ? System.Net.WebUtility.HtmlDecode(m.Groups[1].Value) : throw new InvalidOperationException("no anti-forgery field on the page");
+        SignedInClient.FormToken(html) is { Length: > 0 } token ? token : throw new InvalidOperationException("no anti-forgery field on the page");
 
     /// <summary>Posts a form the way the browser does, with the page's anti-forgery field.</summary>
     public static Task<HttpResponseMessage> PostFormAsync(HttpClient http, string url, string token, params (string Name, string Value)[] fields) =>
