@@ -95,7 +95,7 @@ public static class ReportPages
     {
         // The JSON shape is the contract; the page shows it as tables.
         var json = System.Text.Json.JsonSerializer.SerializeToElement(card, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
-        var h = new StringBuilder(PrintStyle);
+        var h = new StringBuilder();
         h.Append($"<h1>{E(json.GetProperty("window").GetString())} · audit {id} scorecard</h1>");
         h.Append($"<p><a href='/audits/{id}'>snapshot and evidence</a> · on duty: <b>{E(json.GetProperty("onDuty").GetString())}</b></p>");
         var score = json.GetProperty("score");
