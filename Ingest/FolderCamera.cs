@@ -5,7 +5,7 @@ namespace DeskVision.Ingest;
 /// snapshot is the newest image there. No image newer than <paramref name="maxAge"/> means the camera stopped sending,
 /// which is a failed snapshot, not an old picture audited again.
 /// </summary>
-public sealed class FolderCamera(string folder, TimeSpan maxAge)
+public sealed class FolderCamera(string folder, TimeSpan maxAge) : ICamera
 {
     private static readonly string[] Extensions = [".jpg", ".jpeg", ".png"];
 

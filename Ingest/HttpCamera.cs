@@ -33,7 +33,7 @@ public sealed record HttpCameraOptions(string Url, string? User = null, string? 
 /// A camera that serves one JPEG (or PNG) per HTTP GET, with Basic or Digest auth. Failures become a
 /// <see cref="BadSnapshotException"/> whose message says what went wrong in words an installer can act on.
 /// </summary>
-public sealed class HttpCamera
+public sealed class HttpCamera : ICamera
 {
     private static readonly string[] ImageTypes = ["image/jpeg", "image/jpg", "image/pjpeg", "image/png"];
 

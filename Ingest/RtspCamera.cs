@@ -28,7 +28,7 @@ public sealed record RtspCameraOptions(string Url, string? User = null, string? 
 /// A camera read over RTSP: runs <c>ffmpeg</c> to take the first frame of the stream as a JPEG. ffmpeg runs as a
 /// child process with a hard time limit, so a camera that stalls can hang neither the job nor the worker.
 /// </summary>
-public sealed class RtspCamera
+public sealed class RtspCamera : ICamera
 {
     private readonly RtspCameraOptions options;
     private readonly string ffmpegUrl;

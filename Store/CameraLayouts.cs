@@ -1,5 +1,3 @@
-using DeskVision.Scoring;
-
 namespace DeskVision.Store;
 
 public static class CameraLayouts

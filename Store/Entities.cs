@@ -14,7 +14,7 @@ public sealed class Site
     /// <summary>The site's uniform has a tie (site file <c>uniform: { tie: true }</c>): a tie on a seated person's torso is evidence it is worn.</summary>
     public bool UniformHasTie { get; set; }
     /// <summary>How much that tie lowers the torso's distance from the uniform, as a share of it (<c>uniform: { tie_weight: }</c>).</summary>
-    public double UniformTieWeight { get; set; } = Scoring.SiteUniform.Default.TieWeight;
+    public double UniformTieWeight { get; set; } = SiteUniform.Default.TieWeight;
     public List<Window> Windows { get; set; } = [];
 }
 

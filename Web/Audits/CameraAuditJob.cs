@@ -1,23 +1,19 @@
 using DeskVision.Ingest;
-using DeskVision.Scoring;
 using DeskVision.Store;
 using Hangfire;
 using Hangfire.Server;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 
 namespace DeskVision.Web.Audits;
 
 /// <summary>
-/// The Hangfire job: take a snapshot from a camera, audit it, store it. A snapshot that cannot be had is stored as a
-/// failed audit with the reason, and the camera's health is updated; a database that is away fails the job, and
-/// Hangfire retries it. The run key (the planned audit's id, or the Hangfire job id) makes a retry store the audit once.
+/// The Hangfire jobs that audit a camera (<see cref="CameraAudit"/>): a database that is away fails the job, and
+/// Hangfire retries it; the run key makes a retry store the audit once. A major violation is notified at once.
 /// </summary>
-public sealed class CameraAuditJob(DeskVisionDb db, AuditPipeline pipeline, AuditWriter writer, EvidenceFolder evidence, CurrentStandard standards, ReferencePictures references,
-    CameraSources sources, ILogger<CameraAuditJob> log)
+public sealed class CameraAuditJob(DeskVisionDb db, CameraAudit audit)
 {
     /// <summary>Failures in a row after which a camera is shown offline.</summary>
-    public const int OfflineAfter = 3;
+    public const int OfflineAfter = CameraAudit.OfflineAfter;
 
     /// <summary>A planned snapshot (inspection, spot check, burst frame or "audit now").</summary>
     [AutomaticRetry(Attempts = 10, DelaysInSeconds = [2, 5, 10, 20, 30, 60, 120, 120, 300, 300])]
@@ -25,7 +21,7 @@ public sealed class CameraAuditJob(DeskVisionDb db, AuditPipeline pipeline, Audi
     {
         var plan = await db.PlannedAudits.FirstOrDefaultAsync(p => p.Id == plannedAuditId, ct);
         if (plan is null || plan.State == PlannedAuditStates.Cancelled) return null; // the schedule changed since
-        var camera = await LoadCameraAsync(c => c.Id == plan.CameraId, ct);
+        var camera = await audit.LoadCameraAsync(c => c.Id == plan.CameraId, ct);
         // The inspection itself and an "audit now" always run the model; the frames after it in a burst and the
         // random spot checks may reuse an unchanged scene's detections.
         bool mayReuse = plan.BurstIndex > 0 || plan.Kind is PlannedAuditKinds.SpotCheck or PlannedAuditKinds.Interval;
@@ -40,152 +36,21 @@ public sealed class CameraAuditJob(DeskVisionDb db, AuditPipeline pipeline, Audi
     public async Task<long> RunEveryAsync(string cameraKey, PerformContext? context, CancellationToken ct)
     {
         string runKey = context?.BackgroundJob?.Id is { } jobId ? $"hangfire:{jobId}" : $"adhoc:{Guid.NewGuid():N}";
-        var camera = await LoadCameraAsync(c => c.Key == cameraKey, ct);
+        var camera = await audit.LoadCameraAsync(c => c.Key == cameraKey, ct);
         return await AuditAsync(camera, runKey, null, ct, mayReuse: true);
     }
 
     /// <summary>An image posted for a camera (a manual spot check from a phone): audited at once.</summary>
     public async Task<long> RunUploadAsync(string cameraKey, byte[] image, CancellationToken ct)
     {
-        var camera = await LoadCameraAsync(c => c.Key == cameraKey, ct);
-        var snapshot = new Snapshot(camera.Key, DateTimeOffset.UtcNow, image, "upload");
-        return await AuditAsync(camera, $"upload:{Guid.NewGuid():N}", null, ct, snapshot);
+        var camera = await audit.LoadCameraAsync(c => c.Key == cameraKey, ct);
+        return await AuditAsync(camera, $"upload:{Guid.NewGuid():N}", null, ct, new UploadedPicture(image));
     }
 
-    private async Task<Camera> LoadCameraAsync(System.Linq.Expressions.Expression<Func<Camera, bool>> which, CancellationToken ct) =>
-        await db.Cameras.Include(c => c.Window).ThenInclude(w => w.Site).Include(c => c.Zones).Include(c => c.References).FirstOrDefaultAsync(which, ct)
-        ?? throw new InvalidOperationException("camera is not configured (removed since the job was planned?)");
-
-    private async Task<long> AuditAsync(Camera camera, string runKey, long? plannedId, CancellationToken ct, Snapshot? given = null, bool mayReuse = false)
+    private async Task<long> AuditAsync(Camera camera, string runKey, long? plannedId, CancellationToken ct, UploadedPicture? given = null, bool mayReuse = false)
     {
-        long? done = await db.Audits.Where(a => a.RunKey == runKey).Select(a => (long?)a.Id).FirstOrDefaultAsync(ct);
-        if (done is not null) return done.Value; // a retry after the audit was stored
-
-        // The version published last, asked now: an admin's new version applies from the next audit, in every worker.
-        var (standard, standardId) = await standards.GetAsync(db, ct);
-        var now = DateTimeOffset.UtcNow;
-        Snapshot snapshot;
-        try
-        {
-            snapshot = given ?? await sources.TakeAsync(camera, now, ct);
-            if (given is null) FrameCheck.ThrowIfFrozen(snapshot.Image, camera.LastSnapshotHash);
-        }
-        catch (BadSnapshotException e)
-        {
-            log.LogWarning("Camera {Camera}: no snapshot: {Reason}", camera.Key, e.Message);
-            MarkFailure(camera, now, e.Message);
-            var failed = AuditResult.Failed(camera.Key, now, e.Message, pipeline.ModelId, standard.Version);
-            return await writer.SaveAsync(failed, camera.Id, standardId, camera.Source is null ? null : CameraUrl.Redact(camera.Source), null, runKey, ct, plannedId);
-        }
-
-        var earlier = given is null ? await EarlierFramesAsync(camera, plannedId, now, standard, ct) : [];
-        var (layout, viewTakenAt) = references.InUse(camera, CameraFiles.Complete(camera.ToLayout()));
-        var seen = mayReuse && layout.Unchanged.Enabled ? await SeenBeforeAsync(camera, layout.Unchanged, now, ct) : null;
-        var result = pipeline.Run(snapshot, layout, earlier, seen, standard);
-        camera.LastSnapshotHash = FrameCheck.Hash(snapshot.Image);
-        if (result.CameraMoved && ReferencePictures.MarkMoved(camera, viewTakenAt, now, result.FailureReason!))
-            log.LogWarning("Camera {Camera}: moved off its reference view; its reference pictures are stale until taken again: {Reason}", camera.Key, result.FailureReason);
-        // An unreliable picture still came from a working camera: it is not counted towards offline, but its reason is shown.
-        if (result.Status == AuditStatus.Ok) MarkSuccess(camera, now);
-        else if (result.Status == AuditStatus.Unreliable) { MarkSuccess(camera, now); camera.LastFailure = result.FailureReason; }
-        else MarkFailure(camera, now, result.FailureReason!);
-        string? saved = snapshot.Image.Length > 0 ? await evidence.SaveAsync(snapshot, ct, result.Detections) : null;
-        long id = await writer.SaveAsync(result, camera.Id, standardId, snapshot.Source, saved, runKey, ct, plannedId);
-        await Notifications.NotificationScan.AfterAuditAsync(db, id, ct); // a major violation at a site with a webhook: notify now
-        log.LogInformation("Camera {Camera}: audit {AuditId} {Status} score {Score} with {Violations} violation(s); detections reused from {ReusedFrom}",
-            camera.Key, id, result.Status, result.Score, result.Violations.Count, result.DetectionsReusedFrom);
+        var (id, judged) = await audit.AuditAsync(camera, runKey, plannedId, ct, given, mayReuse);
+        if (judged) await Notifications.NotificationScan.AfterAuditAsync(db, id, ct); // a major violation at a site with a webhook: notify now
         return id;
-    }
-
-    /// <summary>
-    /// The frames before this one that the rules over several snapshots look at, oldest first: the earlier frames of the
-    /// same burst for a planned audit, the camera's last audits for an every-N-minutes camera. Only the unbroken run of
-    /// judged frames counts: a failed or unreliable frame in between means nobody knows what the window looked like then.
-    /// </summary>
-    private async Task<IReadOnlyList<Scoring.Frame>> EarlierFramesAsync(Camera camera, long? plannedId, DateTimeOffset now, Standard standard, CancellationToken ct)
-    {
-        int need = standard.LongestRun - 1;
-        if (need <= 0) return [];
-        IQueryable<Audit> before;
-        if (plannedId is long id)
-        {
-            var plan = await db.PlannedAudits.AsNoTracking().FirstAsync(p => p.Id == id, ct);
-            long burst = plan.BurstOf ?? plan.Id;
-            var planIds = db.PlannedAudits.Where(p => (p.Id == burst || p.BurstOf == burst) && p.BurstIndex < plan.BurstIndex).Select(p => (long?)p.Id);
-            before = db.Audits.Where(a => planIds.Contains(a.PlannedAuditId));
-        }
-        else if (camera.EveryMinutes is int minutes)
-        {
-            // Consecutive only if they came on schedule: a gap of more than one and a half periods breaks the run.
-            var since = now - TimeSpan.FromMinutes(minutes * (need + 0.5));
-            before = db.Audits.Where(a => a.CameraId == camera.Id && a.TakenAt >= since && a.TakenAt < now);
-        }
-        else return [];
-
-        var audits = await before.AsNoTracking().Include(a => a.Detections)
-            .OrderByDescending(a => a.TakenAt).Take(need).ToListAsync(ct);
-        var run = audits.TakeWhile(a => a.Status == AuditStatuses.Ok).Reverse();
-        return run.Select(a => new Scoring.Frame(
-            a.Detections.Select(d => new Detection(d.Label, d.ClassId, d.Confidence, new Box(d.X1, d.Y1, d.X2, d.Y2))).ToList(),
-            a.ImageWidth, a.ImageHeight)).ToList();
-    }
-
-    /// <summary>
-    /// The camera's latest audit the model ran on (it kept a zone thumbnail), recent enough to compare with, by the same
-    /// model: another model's detections are not this one's. Its model objects only: the reference checks run again.
-    /// </summary>
-    private async Task<SeenBefore?> SeenBeforeAsync(Camera camera, SkipUnchanged limits, DateTimeOffset now, CancellationToken ct)
-    {
-        var since = now - TimeSpan.FromMinutes(limits.MaxAgeMinutes);
-        var last = await db.Audits.AsNoTracking()
-            .Where(a => a.CameraId == camera.Id && a.TakenAt >= since && a.TakenAt <= now && a.Status == AuditStatuses.Ok
-                && a.ZoneSignature != null && a.ModelId == pipeline.ModelId)
-            .OrderByDescending(a => a.TakenAt)
-            .Select(a => new { a.Id, a.ZoneSignature, Objects = a.Detections.Where(d => d.ClassId >= 0).ToList() })
-            .FirstOrDefaultAsync(ct);
-        return last is null ? null : new SeenBefore(last.Id, last.ZoneSignature!,
-            last.Objects.Select(d => new Detection(d.Label, d.ClassId, d.Confidence, new Box(d.X1, d.Y1, d.X2, d.Y2))).ToList());
-    }
-
-    // The writer's SaveChanges stores these with the audit, in the same transaction.
-    private void MarkSuccess(Camera camera, DateTimeOffset now)
-    {
-        if (camera.OfflineSince is not null) log.LogInformation("Camera {Camera}: back online", camera.Key);
-        camera.ConsecutiveFailures = 0;
-        camera.OfflineSince = null;
-        camera.LastSnapshotAt = now;
-        camera.LastFailure = null;
-    }
-
-    private void MarkFailure(Camera camera, DateTimeOffset now, string reason)
-    {
-        camera.ConsecutiveFailures++;
-        camera.LastFailure = reason;
-        if (camera.ConsecutiveFailures >= OfflineAfter && camera.OfflineSince is null)
-        {
-            camera.OfflineSince = now;
-            log.LogWarning("Camera {Camera}: offline after {Failures} failed snapshots: {Reason}", camera.Key, camera.ConsecutiveFailures, reason);
-        }
-    }
-}
-
-/// <summary>Takes a snapshot from whatever a camera's source says: <c>folder:PATH</c>, <c>http(s)://</c> or <c>rtsp://</c>.</summary>
-public sealed class CameraSources(IHttpClientFactory http, IDataProtectionProvider protection)
-{
-    /// <summary>A pushing camera that sent nothing for this long has stopped.</summary>
-    public static readonly TimeSpan FolderMaxAge = TimeSpan.FromMinutes(10);
-    public const string PasswordPurpose = "DeskVision.CameraPassword";
-
-    public Task<Snapshot> TakeAsync(Camera camera, DateTimeOffset now, CancellationToken ct)
-    {
-        string source = camera.Source ?? throw new BadSnapshotException("camera has no source configured");
-        string? password = camera.PasswordProtected is null ? null : protection.CreateProtector(PasswordPurpose).Unprotect(camera.PasswordProtected);
-        if (source.StartsWith("folder:", StringComparison.Ordinal))
-            return new FolderCamera(Path.GetFullPath(Path.Combine(ProjectPaths.Root, source["folder:".Length..])), FolderMaxAge).TakeAsync(camera.Key, now, ct);
-        if (source.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || source.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
-            return new HttpCamera(http.CreateClient("cameras"), new HttpCameraOptions(source, camera.User, password)).TakeAsync(camera.Key, now, ct);
-        if (source.StartsWith("rtsp://", StringComparison.OrdinalIgnoreCase))
-            return new RtspCamera(new RtspCameraOptions(source, camera.User, password)).TakeAsync(camera.Key, now, ct);
-        throw new BadSnapshotException($"camera source '{CameraUrl.Redact(source)}' is not folder:, http(s):// or rtsp://");
     }
 }

@@ -2,7 +2,6 @@ using System.Text.Json;
 using DeskVision.Detectors;
 using DeskVision.Scoring;
 using DeskVision.Store;
-using DeskVision.Web.Audits;
 
 namespace DeskVision.Web.Cli;
 
@@ -21,16 +20,16 @@ public static class AuditCommand
         var pipeline = new AuditPipeline(detector, standard);
 
         DeskVisionDb? db = null;
-        AuditWriter? writer = null;
+        Auditor? auditor = null;
         int cameraId = 0, standardId = 0;
         if (args.Flag("store"))
         {
             db = await Database.OpenAsync(AppSettings.ConnectionString(), ct);
-            writer = new AuditWriter(db);
+            var writer = new AuditWriter(db);
             cameraId = await writer.EnsureCameraAsync(camera, ct);
             standardId = await writer.EnsureStandardAsync(standard, ct);
+            auditor = new Auditor(pipeline, writer, new EvidenceFolder(AppSettings.EvidenceRoot));
         }
-        var evidence = new EvidenceFolder(AppSettings.EvidenceRoot);
         var outputs = new List<object>();
         int failed = 0;
         foreach (string path in args.Positional)
@@ -39,14 +38,11 @@ public static class AuditCommand
             try { bytes = await File.ReadAllBytesAsync(path, ct); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { bytes = []; Console.Error.WriteLine($"{path}: {e.Message}"); }
             var snapshot = new Snapshot(camera.CameraKey, DateTimeOffset.UtcNow, bytes, Path.GetFullPath(path));
-            var result = pipeline.Run(snapshot, camera);
-            if (result.Status == AuditStatus.Failed) failed++;
             long? id = null;
-            if (writer is not null)
-            {
-                string? saved = bytes.Length > 0 ? await evidence.SaveAsync(snapshot, ct, result.Detections) : null;
-                id = await writer.SaveAsync(result, cameraId, standardId, snapshot.Source, saved, null, ct);
-            }
+            AuditResult result;
+            if (auditor is null) result = pipeline.Run(snapshot, camera);
+            else (id, result, _) = await auditor.RunAsync(new AuditRun(snapshot, camera, cameraId, null, standardId), ct);
+            if (result.Status == AuditStatus.Failed) failed++;
             if (args.Get("draw") is { } drawTo && bytes.Length > 0) Draw(bytes, camera, result, Path.Combine(drawTo, Path.GetFileNameWithoutExtension(path) + ".jpg"));
             if (args.Flag("json")) outputs.Add(ToJson(path, result, id));
             else Print(path, result, id, standard);

@@ -5,12 +5,12 @@ using DeskVision.Ingest;
 namespace DeskVision.Web.Cli;
 
 /// <summary><c>deskvision eval --images DIR --labels DIR [--model n|s|m|PATH] [--min-confidence X] [--operating X] [--tiled [--grid N]] [--cascade s|m|PATH]</c>,
-/// or <c>deskvision eval --scenarios [DIR]</c> for the reference checks' precision and recall on the scenario set.</summary>
+/// (<c>eval --scenarios</c>, the reference checks on the scenario set, is in deskvision-tools).</summary>
 public static class EvalCommand
 {
     public static int Run(CommandArgs args)
     {
-        if (args.Flag("scenarios")) return ScenarioEval.Print(args.Positional.FirstOrDefault() ?? ScenarioEval.DefaultFolder, args.Get("model"), args.Flag("verbose"));
+        if (args.Flag("scenarios")) throw new UsageException("eval --scenarios is a tool: run it as ./deskvision eval --scenarios (deskvision-tools)");
         bool tiled = args.Flag("tiled");
         int grid = args.GetInt("grid") ?? 2;
         string images = args.Get("images") ?? throw new UsageException("eval: --images DIR is required");

@@ -27,6 +27,7 @@ public static class AuditServices
         services.AddSingleton(new EvidenceFolder(AppSettings.EvidenceRoot));
         services.AddSingleton(sp => new ReferencePictures(AppSettings.ReferenceRoot, sp.GetRequiredService<ObjectDetector>()));
         services.AddScoped<AuditWriter>();
+        services.AddScoped<CameraAudit>();
         services.AddScoped<CameraAuditJob>();
         services.AddScoped<EvidenceRetention>();
         services.AddScoped<Schedules.AuditScheduler>();

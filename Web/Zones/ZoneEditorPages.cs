@@ -141,7 +141,7 @@ public static class ZoneEditorPages
     /// </summary>
     private static string ReferenceSection(Camera camera, Text t, HttpContext http, IAntiforgery antiforgery)
     {
-        var entries = Audits.ReferencePictures.List(AppSettings.ReferenceRoot, camera, Audits.CameraFiles.Complete(camera.ToLayout()).References);
+        var entries = ReferencePictures.List(AppSettings.ReferenceRoot, camera, CameraFiles.Complete(camera.ToLayout()).References);
         string key = Uri.EscapeDataString(camera.Key);
         var query = http.Request.Query;
         var h = new StringBuilder($"<h2 id=references>{E(t["Refs.Title"])}</h2><p class=muted>{E(t["Refs.Hint"])}</p>");

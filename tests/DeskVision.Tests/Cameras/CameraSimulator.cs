@@ -187,7 +187,7 @@ public sealed class CameraSimulator : IAsyncLifetime
         return dark.ImEncode(".jpg");
     }
 
-    private static byte[] Noisy(byte[] picture, int seed) => DeskVision.Web.Cli.StillScene.Frame(picture, seed);
+    private static byte[] Noisy(byte[] picture, int seed) => DeskVision.Tools.StillScene.Frame(picture, seed);
 
     private static readonly byte[][] LiveImages = Directory.EnumerateFiles(TestImages.Folder, "*.jpg").Order(StringComparer.Ordinal)
         .Take(12).Select(File.ReadAllBytes).ToArray();

@@ -1,4 +1,4 @@
-using DeskVision.Web.Cli;
+using DeskVision.Tools;
 using DeskVision.Tests.Fixtures;
 
 namespace DeskVision.Tests.Cameras;

@@ -1,6 +1,6 @@
 using DeskVision.Scoring;
 using DeskVision.Tests.Fixtures;
-using DeskVision.Web.Cli;
+using DeskVision.Tools;
 
 namespace DeskVision.Tests.Checks;
 

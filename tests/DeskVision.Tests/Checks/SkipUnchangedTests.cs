@@ -2,7 +2,7 @@ using DeskVision.Detectors;
 using DeskVision.Scoring;
 using DeskVision.Tests.Fixtures;
 using DeskVision.Web.Audits;
-using DeskVision.Web.Cli;
+using DeskVision.Tools;
 using OpenCvSharp;
 
 namespace DeskVision.Tests.Checks;

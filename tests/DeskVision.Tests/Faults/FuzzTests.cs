@@ -1,5 +1,5 @@
 using DeskVision.Tests.Fixtures;
-using DeskVision.Web.Cli;
+using DeskVision.Tools;
 
 namespace DeskVision.Tests.Faults;
 

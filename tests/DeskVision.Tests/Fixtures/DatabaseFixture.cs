@@ -1,6 +1,6 @@
 using DeskVision.Store;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
+using DeskVision.Tools;
 
 namespace DeskVision.Tests.Fixtures;
 
@@ -13,30 +13,25 @@ public sealed class DatabaseFixture : IAsyncLifetime
     private readonly string _server = Environment.GetEnvironmentVariable("DESKVISION_TEST_DB")
         ?? throw new InvalidOperationException("DESKVISION_TEST_DB is not set: run the tests with ./deskvision test, which starts a throw-away PostgreSQL");
 
-    public string DatabaseName { get; } = $"dv_test_{Guid.NewGuid():N}"[..24];
+    private ThrowAwayDatabase? _database;
 
-    public string ConnectionString => new NpgsqlConnectionStringBuilder(_server) { Database = DatabaseName }.ConnectionString;
+    public string DatabaseName => Database.Name;
+
+    public string ConnectionString => Database.ConnectionString;
 
     public DeskVisionDb NewContext() => new(DeskVisionDb.Options(ConnectionString));
 
+    private ThrowAwayDatabase Database => _database ?? throw new InvalidOperationException("the test database is made in InitializeAsync");
+
     public async Task InitializeAsync()
     {
-        await using (var admin = new NpgsqlConnection(_server))
-        {
-            await admin.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{DatabaseName}\"", admin);
-            await create.ExecuteNonQueryAsync();
-        }
+        _database = await ThrowAwayDatabase.CreateAsync(_server, "dv_test", keep: false, CancellationToken.None);
         await using var db = NewContext();
         await db.Database.MigrateAsync();
     }
 
     public async Task DisposeAsync()
     {
-        NpgsqlConnection.ClearAllPools();
-        await using var admin = new NpgsqlConnection(_server);
-        await admin.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{DatabaseName}\" WITH (FORCE)", admin);
-        await drop.ExecuteNonQueryAsync();
+        if (_database is not null) await _database.DisposeAsync();
     }
 }

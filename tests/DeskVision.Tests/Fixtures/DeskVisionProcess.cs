@@ -3,7 +3,7 @@ using System.Diagnostics;
 
 namespace DeskVision.Tests.Fixtures;
 
-/// <summary>A real <c>deskvision serve</c> or <c>worker</c> process, as the README starts them, for end-to-end tests.</summary>
+/// <summary>A real <c>deskvision serve</c> or <c>worker</c> (or <c>deskvision-tools</c>) process, as the README starts them, for end-to-end tests.</summary>
 public sealed class DeskVisionProcess : IDisposable
 {
     private readonly Process _process;
@@ -11,10 +11,17 @@ public sealed class DeskVisionProcess : IDisposable
     public string Name { get; }
 
     public DeskVisionProcess(string name, IReadOnlyDictionary<string, string> environment, params string[] args)
+        : this("deskvision.dll", name, environment, args) { }
+
+    /// <summary>A <c>deskvision-tools</c> command (bench, bench-pages, soak, ...).</summary>
+    public static DeskVisionProcess Tool(string name, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        new("deskvision-tools.dll", name, environment, args);
+
+    private DeskVisionProcess(string program, string name, IReadOnlyDictionary<string, string> environment, string[] args)
     {
         Name = name;
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "deskvision.dll"));
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, program));
         foreach (string a in args) psi.ArgumentList.Add(a);
         psi.Environment["DESKVISION_ROOT"] = TestData.Root;
         foreach (var (k, v) in environment) psi.Environment[k] = v;

@@ -3,7 +3,7 @@ namespace DeskVision.Tests.Fixtures;
 /// <summary>The project checkout and the shared test photos beside it (../shared/testdata).</summary>
 public static class TestData
 {
-    public static string Root => DeskVision.Web.ProjectPaths.Root;
+    public static string Root => DeskVision.Audits.ProjectPaths.Root;
 
     public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared", "testdata"));
 

@@ -16,7 +16,7 @@ public sealed class BenchPagesCommandTests
     {
         string server = Environment.GetEnvironmentVariable("DESKVISION_TEST_DB")
             ?? throw new InvalidOperationException("DESKVISION_TEST_DB is not set: run the tests with ./deskvision test");
-        using var bench = new DeskVisionProcess("bench-pages", new Dictionary<string, string> { ["DESKVISION_DB"] = server },
+        using var bench = DeskVisionProcess.Tool("bench-pages", new Dictionary<string, string> { ["DESKVISION_DB"] = server },
             "bench-pages", "--days", "3", "--windows", "2", "--runs", "1");
         int exit = await bench.WaitForExitAsync(TimeSpan.FromMinutes(4));
         var lines = bench.Output.ToList();
