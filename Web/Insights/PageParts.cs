@@ -61,7 +61,7 @@ public static class PageParts
     }
 
     /// <summary>Answer for a POST without a valid token: the page was stale or forged.</summary>
-    public static IResult BadToken(Text t) => Results.Content($"<!doctype html><meta charset=utf-8><p>{E(t["Common.BadToken"])}</p>", "text/html; charset=utf-8", statusCode: 400);
+    public static IResult BadToken(Text t) => Views.Html.Page(t["Status.Other.Title"], $"<p class=error>{E(t["Common.BadToken"])}</p>", StatusCodes.Status400BadRequest);
 
     /// <summary>The page in the one layout (its navigation and language switch are the layout's).</summary>
     public static IResult Page(string title, Text t, HttpRequest request, CurrentUser user, string body) => Views.Html.Page(title, body);

@@ -88,8 +88,9 @@ public sealed class AccessMatrixTests(RunningApp app) : IAsyncLifetime
         { "anonymous", "/api/audits/{A}", Unauthorized }, { "staff-a", "/api/audits/{A}", Ok }, { "staff-b", "/api/audits/{A}", NotFound },
         { "manager-a", "/api/audits/{A}", Ok }, { "manager-b", "/api/audits/{A}", NotFound }, { "admin", "/api/audits/{A}", Ok },
         { "staff-a", "/api/audits/{B}", NotFound }, { "manager-a", "/api/audits/{B}", NotFound }, { "manager-b", "/api/audits/{B}", Ok },
-        { "anonymous", "/audits/{A}/image", Redirect }, { "staff-a", "/audits/{A}/image", Ok }, { "staff-b", "/audits/{A}/image", NotFound },
-        { "manager-b", "/audits/{A}/image", NotFound }, { "staff-b", "/audits/{A}", NotFound }, { "staff-b", "/audits/{A}/scorecard", Forbidden },
+        { "anonymous", "/evidence/audits/{A}", Redirect }, { "staff-a", "/evidence/audits/{A}", Ok }, { "staff-b", "/evidence/audits/{A}", NotFound },
+        { "manager-b", "/evidence/audits/{A}", NotFound }, { "staff-a", "/audits/{A}", Ok }, { "staff-b", "/audits/{A}", NotFound },
+        { "staff-b", "/evidence/audits/{A}/marked.png", NotFound }, { "manager-b", "/audits/{A}", NotFound }, { "staff-b", "/audits/{A}/scorecard", Forbidden },
         { "staff-a", "/api/audits/{A}/scorecard", Ok }, { "staff-b", "/api/audits/{A}/scorecard", NotFound },
         // Pages need a sign-in; the API answers 401 instead of redirecting.
         { "anonymous", "/", Redirect }, { "anonymous", "/api/cameras", Unauthorized }, { "anonymous", "/login", Ok },

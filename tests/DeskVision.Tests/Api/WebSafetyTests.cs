@@ -22,8 +22,9 @@ public sealed class WebSafetyTests(RunningApp app)
     }
 
     [Theory]
-    [InlineData("/audits/999999999/image")]
-    [InlineData("/audits/..%2F..%2Fetc%2Fpasswd/image")]
+    [InlineData("/audits/999999999")]
+    [InlineData("/evidence/audits/999999999/marked.png")]
+    [InlineData("/evidence/audits/..%2F..%2Fetc%2Fpasswd/marked.png")]
     [InlineData("/api/audits/999999999")]
     [InlineData("/evidence/audits/..%2F..%2F..%2Fetc%2Fpasswd")]
     [InlineData("/evidence/audits/1%2F..%2F..%2F..%2Fetc%2Fpasswd")]
@@ -68,7 +69,7 @@ public sealed class WebSafetyTests(RunningApp app)
         await using (var db = app.Database.NewContext())
             await db.Audits.Where(a => a.Id == id).ExecuteUpdateAsync(s => s.SetProperty(a => a.SnapshotPath, tampered));
 
-        foreach (string path in new[] { $"/evidence/audits/{id}", $"/audits/{id}/image" })
+        foreach (string path in new[] { $"/evidence/audits/{id}", $"/evidence/audits/{id}/marked.png" })
         {
             var response = await app.Http.GetAsync(path);
             Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);

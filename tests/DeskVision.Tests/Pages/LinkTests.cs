@@ -50,7 +50,8 @@ public sealed partial class LinkTests(RunningApp app, ITestOutputHelper output)
         Assert.Contains($"/review/{uploaded}", visited);
         Assert.Contains($"/cameras/{month.Hall.Key}-w1/zones", visited);
         Assert.Contains($"/sites/{month.Hall.Key}/webhooks", visited);
-        Assert.Contains($"/audits/{uploaded}/image", visited);
+        Assert.Contains($"/evidence/audits/{uploaded}", visited);
+        Assert.Contains($"/audits/{uploaded}", visited);
         Assert.Contains(visited, v => v.StartsWith("/heatmaps/audits?", StringComparison.Ordinal));
         Assert.Contains(visited, v => v.StartsWith("/heatmaps/density.png?", StringComparison.Ordinal));
         Assert.Contains(visited, v => v.StartsWith("/reports/monthly.xlsx?", StringComparison.Ordinal));

@@ -95,10 +95,10 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.Contains("50号窗口", await http.GetStringAsync("/"));
             string cameraPage = await http.GetStringAsync("/cameras");
             Assert.Contains("cam-49", cameraPage);
-            Assert.Contains("online", cameraPage);
+            Assert.Contains(DeskVision.Web.Resources.Text.In("zh")["Cameras.Online"], cameraPage);
             var last = audits.MaxBy(a => a.Id)!;
             Assert.Contains("<svg", await http.GetStringAsync($"/audits/{last.Id}"));
-            var image = await http.GetAsync($"/audits/{last.Id}/image");
+            var image = await http.GetAsync($"/evidence/audits/{last.Id}");
             Assert.Equal("image/jpeg", image.Content.Headers.ContentType?.MediaType);
         }
         catch

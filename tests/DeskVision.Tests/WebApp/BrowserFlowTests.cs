@@ -81,7 +81,7 @@ public sealed class BrowserFlowTests(RunningApp app, Browser browser) : IClassFi
         await page.WaitForSelectorAsync("svg#trend-scores");
         await Browser.ShotAsync(page, "trends");
         await page.GotoAsync($"/heatmaps?site=api-hall&window={window}&lang=en");
-        Assert.Equal("Heatmaps", await page.Locator("nav.dv-bar a[href='/heatmaps']").InnerTextAsync());
+        Assert.Equal("Heatmaps", await page.Locator("nav.menu a[href='/heatmaps']").InnerTextAsync());
         await Browser.ShotAsync(page, "heatmaps-en");
     }
 

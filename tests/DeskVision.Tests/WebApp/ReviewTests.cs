@@ -37,7 +37,7 @@ public sealed class ReviewTests(PagesHost host)
         string page = await http.GetStringAsync($"/review/{w2[3]}");
         Assert.Contains($"/review/violations/{phone.Id}/false-positive", page);
         Assert.Contains("手机不放桌面", page);
-        Assert.Contains("<rect class=violation", page);
+        Assert.Contains("<rect class=\"violation\"", page);
         Assert.Equal(200, (int)(await http.GetAsync($"/evidence/audits/{w2[3]}")).StatusCode);
         Assert.Equal("image/jpeg", (await http.GetAsync($"/evidence/violations/{phone.Id}")).Content.Headers.ContentType!.MediaType);
 
@@ -81,12 +81,12 @@ public sealed class ReviewTests(PagesHost host)
         var eating = await month.Hall.ViolationAsync(w2[3], Eating);
 
         string page = await http.GetStringAsync($"/review/{w2[3]}");
-        Assert.Contains($"id=previous href='/review/{w2[2]}'", page);
-        Assert.Contains($"id=next href='/review/{w2[4]}'", page);
+        Assert.Contains($"id=\"previous\" href=\"/review/{w2[2]}\"", page);
+        Assert.Contains($"id=\"next\" href=\"/review/{w2[4]}\"", page);
         string withViolations = await http.GetStringAsync($"/review/{w2[3]}?only=violations");
-        Assert.Contains($"id=next href='/review/{w2[5]}?only=violations'", withViolations);
-        Assert.Contains($"id=previous href='/review/{w2[2]}?only=violations'", withViolations);
-        Assert.DoesNotContain("id=previous", await http.GetStringAsync($"/review/{w2[0]}"));
+        Assert.Contains($"id=\"next\" href=\"/review/{w2[5]}?only=violations\"", withViolations);
+        Assert.Contains($"id=\"previous\" href=\"/review/{w2[2]}?only=violations\"", withViolations);
+        Assert.DoesNotContain("id=\"previous\"", await http.GetStringAsync($"/review/{w2[0]}"));
 
         var confirmed = await PagesHost.PostFormAsync(http, $"/review/violations/{eating.Id}/confirm", PagesHost.TokenIn(page));
         Assert.Equal(HttpStatusCode.Redirect, confirmed.StatusCode);
