@@ -26,7 +26,7 @@ public sealed class CameraAndRosterScreenTests(RunningApp app, Browser browser) 
         string source = app.Cameras.Add(CameraMode.Basic); // answers only with the right user and password
         var page = await browser.SignedInPageAsync(app.BaseUrl, "admin");
         var errors = new List<string>();
-        page.Console += (_, m) => { if (m.Type == "error") errors.Add(m.Text); };
+        page.Console += (_, m) => { if (m.Type == "error") errors.Add($"{m.Text} ({m.Location}) on {page.Url}"); };
 
         // A wrong source is refused next to its field, and nothing is stored.
         await page.GotoAsync("/cameras/new");

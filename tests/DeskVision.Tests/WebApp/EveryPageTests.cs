@@ -94,7 +94,7 @@ public sealed partial class EveryPageTests(RunningApp app, Browser browser) : IC
                 var page = await browser.SignedInPageAsync(app.BaseUrl, user, locale: english ? "en-US" : "zh-CN");
                 await page.Context.AddCookiesAsync([new Cookie { Name = "deskvision-lang", Value = english ? "en" : "zh", Url = app.BaseUrl.ToString() }]);
                 var console = new List<string>();
-                page.Console += (_, m) => { if (m.Type == "error") console.Add(m.Text); };
+                page.Console += (_, m) => { if (m.Type == "error") console.Add($"{m.Text} ({m.Location})"); };
                 foreach (string path in paths)
                     foreach (var (width, height) in Sizes)
                     {
@@ -103,7 +103,7 @@ public sealed partial class EveryPageTests(RunningApp app, Browser browser) : IC
                         string where = $"{user.Split('-')[0]} {path} {(english ? "en" : "zh")} {width}px";
                         IResponse? response;
                         try { response = await page.GotoAsync(path); }
-                        catch (PlaywrightException e) { problems.Add($"{where}: {e.Message.Split('\n')[0]}"); continue; }
+                        catch (Exception e) when (e is PlaywrightException or TimeoutException) { problems.Add($"{where}: {e.Message.Split('\n')[0]}"); continue; }
                         int status = response?.Status ?? 0;
                         if (status >= 400 && path != "/no-such-page" && !(user.StartsWith("staff") && path == "/cameras")) problems.Add($"{where}: status {status}");
                         if (await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth + 1"))
