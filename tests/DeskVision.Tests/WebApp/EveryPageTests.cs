@@ -116,6 +116,10 @@ public sealed partial class EveryPageTests(RunningApp app, Browser browser) : IC
                         foreach (string name in data.Where(n => n.Length > 0).OrderByDescending(n => n.Length)) text = text.Replace(name, " ");
                         var wrong = foreign.Where(f => english ? text.Contains(f, StringComparison.Ordinal) : Regex.IsMatch(text, $@"\b{Regex.Escape(f)}\b")).Take(5).ToList();
                         if (wrong.Count > 0) problems.Add($"{where}: words of the other language: {string.Join(" | ", wrong)}");
+                        // A status page (404 for an unknown address, 403 for staff on a manager's page) makes the browser note its own
+                        // status as a failed load: that is the answer asked for, not an error of the page.
+                        bool expectedStatus = path == "/no-such-page" || (user.StartsWith("staff") && path == "/cameras");
+                        if (expectedStatus) console.RemoveAll(c => c.StartsWith("Failed to load resource", StringComparison.Ordinal) && c.Contains(path.Split('?')[0] + ":0:0", StringComparison.Ordinal));
                         if (console.Count > 0) problems.Add($"{where}: console errors: {string.Join(" | ", console.Take(3))}");
                         string shot = $"{user.Split('-')[0]}{path.Split('?')[0].Replace('/', '_')}-{(english ? "en" : "zh")}-{width}";
                         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Browser.Screenshots, "pages", shot + ".png"), FullPage = true });
