@@ -1,8 +1,10 @@
 namespace DeskVision.Tools;
 
 /// <summary>
-/// <c>deskvision demo-camera [--port 5081] NAME=FOLDER...</c>: pretend IP cameras over real HTTP for the demo site, each
-/// answering <c>GET /NAME/snapshot.jpg</c> with the next photo of its folder, as a live scene changes between snapshots.
+/// <c>deskvision demo-camera [--port 5081] NAME=FOLDER[/PREFIX]...</c>: pretend IP cameras over real HTTP for the demo site,
+/// each answering <c>GET /NAME/snapshot.jpg</c> with the next frame of one real fixed camera, in the order it took them,
+/// from the first again after the last. <c>FOLDER/PREFIX</c> picks one camera's frames out of a folder that holds several
+/// (the office set names its files <c>{camera id}_{channel}_{yyyyMMddHHmmss…}</c>).
 /// The demo then exercises the same HTTP camera path a real Hikvision or Dahua camera would.
 /// </summary>
 public static class DemoCameraCommand
@@ -41,9 +43,7 @@ public sealed class DemoCameras : IAsyncDisposable
         var photos = new Dictionary<string, string[]>(StringComparer.Ordinal);
         foreach (var (name, folder) in folders)
         {
-            photos[name] = Directory.Exists(folder)
-                ? Directory.EnumerateFiles(folder).Where(f => f.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).ToArray()
-                : [];
+            photos[name] = Frames(folder);
             log?.Invoke($"demo camera {name}: {photos[name].Length} photos from {folder}");
         }
         var builder = WebApplication.CreateSlimBuilder();
@@ -65,6 +65,30 @@ public sealed class DemoCameras : IAsyncDisposable
         var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, app.Lifetime.ApplicationStopping);
         var stopped = Task.Delay(Timeout.Infinite, linked.Token).ContinueWith(_ => linked.Dispose(), TaskScheduler.Default);
         return new DemoCameras(app, address, stopped);
+    }
+
+    /// <summary>The frames of <paramref name="spec"/> (a folder, or <c>folder/prefix</c>) in time order: by the number
+    /// a name starts with (the classroom set's frame numbers), then by name (the office set's time stamps, all of one
+    /// length after the same camera id).</summary>
+    public static string[] Frames(string spec)
+    {
+        string folder = spec, prefix = "";
+        if (!Directory.Exists(spec))
+        {
+            folder = Path.GetDirectoryName(spec) ?? ".";
+            prefix = Path.GetFileName(spec);
+        }
+        if (!Directory.Exists(folder)) return [];
+        return Directory.EnumerateFiles(folder)
+            .Where(f => f.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase) && Path.GetFileName(f).StartsWith(prefix, StringComparison.Ordinal))
+            .OrderBy(f => LeadingNumber(Path.GetFileName(f))).ThenBy(f => f, StringComparer.Ordinal).ToArray();
+    }
+
+    private static long LeadingNumber(string name)
+    {
+        int digits = 0;
+        while (digits < name.Length && digits < 18 && char.IsAsciiDigit(name[digits])) digits++;
+        return digits == 0 ? long.MaxValue : long.Parse(name.AsSpan(0, digits));
     }
 
     private static byte[] StillFrame(string photo, int turn)

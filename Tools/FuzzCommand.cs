@@ -24,7 +24,7 @@ public static class FuzzCommand
         var reports = new[]
         {
             Images(iterations, seed, images, p => Console.Error.Write($"\r[fuzz] images {p}/{iterations}")),
-            Configs(iterations, seed, File.ReadAllText(AppSettings.DefaultStandardFile), File.ReadAllText(Path.Combine(ProjectPaths.Sites, "demo", "cameras", "window-1.yaml")),
+            Configs(iterations, seed, File.ReadAllText(AppSettings.DefaultStandardFile), File.ReadAllText(Path.Combine(ProjectPaths.Sites, "example-camera.yaml")),
                 CocoLabels(), p => Console.Error.Write($"\r[fuzz] configs {p}/{iterations}")),
         };
         Console.Error.WriteLine();

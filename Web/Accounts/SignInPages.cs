@@ -28,7 +28,9 @@ public static class SignInPages
             await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, Accounts.Principal(user));
             log.LogInformation("Signed in: {UserName} ({Role})", user.UserName, user.Role);
             // Only local paths: an open redirect would let a phishing link bounce through the sign-in.
-            string target = returnUrl is { } r && r.StartsWith('/') && !r.StartsWith("//", StringComparison.Ordinal) ? r : user.Role == Roles.Staff ? "/me" : "/";
+            // Staff land on their desk: the hall board ("/", where an expired session sends them back to) is not theirs.
+            string target = returnUrl is { } r && r.StartsWith('/') && !r.StartsWith("//", StringComparison.Ordinal) && !(r == "/" && user.Role == Roles.Staff) ? r
+                : user.Role == Roles.Staff ? "/me" : "/";
             return Results.Redirect(target);
         }).RequireRateLimiting(Accounts.LoginLimiter);
         app.MapPost("/logout", async (HttpContext http) =>

@@ -61,7 +61,6 @@ public static class Hosts
         DeskVision.Web.Reports.ReportPages.MapReports(signedIn);
         DeskVision.Web.Insights.ManagerAndStaffPages.MapManagerAndStaffPages(app); // heatmaps, trends, review, zones, my desk, webhooks: own policies
         app.MapUserPages();                          // admins only
-        DeskVision.Web.Admin.AuditLogPage.MapAuditLogPage(app); // admins only
         DeskVision.Web.Standards.StandardPages.MapStandard(app); // view: managers; import and edit: admins
         DeskVision.Web.Zones.ReferencePictureApi.MapReferencePictures(app); // managers of the camera's hall, admins
         DeskVision.Web.Labelling.LabelPages.MapLabelling(app); // managers of the hall, admins

@@ -34,40 +34,57 @@ public static class RosterApi
 
         api.MapPost("/", async (ShiftInput input, Accounts.CurrentUser user, DeskVisionDb db, TimeProvider clock, CancellationToken ct) =>
         {
-            var errors = new Dictionary<string, string[]>();
-            var staff = await db.Staff.FirstOrDefaultAsync(s => s.Id == input.StaffId, ct);
-            var window = await db.Windows.VisibleTo(user, db).FirstOrDefaultAsync(w => w.Id == input.WindowId, ct);
-            if (staff is null) errors["staffId"] = ["no such staff member"];
-            if (window is null) errors["windowId"] = ["no such window"];
-            if (staff is not null && window is not null && staff.SiteId != window.SiteId) errors["windowId"] = ["the window is in another hall than the staff member"];
-            if (input.From is null || input.To is null || input.To <= input.From) errors["to"] = ["a shift needs from and a later to"];
-            if (errors.Count > 0) return Results.ValidationProblem(errors);
-            var (from, to) = (input.From!.Value.ToUniversalTime(), input.To!.Value.ToUniversalTime());
-            var clash = await db.DutyShifts.AsNoTracking()
-                .Where(s => (s.WindowId == window!.Id || s.StaffId == staff!.Id) && s.From < to && s.To > from)
-                .Select(s => new { s.Id, staff = s.Staff.Name, window = s.Window.Name, s.From, s.To }).FirstOrDefaultAsync(ct);
-            if (clash is not null)
-                return Results.Conflict(new { problem = $"overlaps shift {clash.Id}: {clash.staff} at {clash.window} {clash.From:u} – {clash.To:u}" });
-            var shift = new DutyShift { StaffId = staff!.Id, WindowId = window!.Id, From = from, To = to, Source = DutyShiftSources.Api };
-            db.DutyShifts.Add(shift);
-            await db.SaveChangesAsync(ct); // the id first: it is the log entry's subject
-            db.AuditLog.Add(new AuditLogEntry { At = clock.GetUtcNow(), Actor = user.UserName, Action = AddAction, Subject = Subject(shift.Id),
-                Details = $"{staff.Name} at {window.Name} {from:u} – {to:u}" });
-            await db.SaveChangesAsync(ct);
-            return Results.Created($"/api/roster/{shift.Id}", new { shift.Id, staff = staff.Name, window = window.Name, shift.From, shift.To });
+            var added = await AddAsync(input, user, db, clock, ct);
+            if (added.Errors is { } errors) return Results.ValidationProblem(errors);
+            if (added.Conflict is { } problem) return Results.Conflict(new { problem });
+            var shift = added.Shift!;
+            return Results.Created($"/api/roster/{shift.Id}", new { shift.Id, staff = shift.Staff.Name, window = shift.Window.Name, shift.From, shift.To });
         });
 
-        // Removing a shift changes who past violations belong to: attribution is read from the roster at query time.
         api.MapDelete("/{id:long}", async (long id, Accounts.CurrentUser user, DeskVisionDb db, TimeProvider clock, CancellationToken ct) =>
-        {
-            var shift = await db.DutyShifts.Include(s => s.Staff).Include(s => s.Window)
-                .Where(s => db.Windows.VisibleTo(user, db).Any(w => w.Id == s.WindowId)).FirstOrDefaultAsync(s => s.Id == id, ct);
-            if (shift is null) return Results.NotFound();
-            db.DutyShifts.Remove(shift);
-            db.AuditLog.Add(new AuditLogEntry { At = clock.GetUtcNow(), Actor = user.UserName, Action = RemoveAction, Subject = Subject(id),
-                Details = $"{shift.Staff.Name} at {shift.Window.Name} {shift.From:u} – {shift.To:u}" });
-            await db.SaveChangesAsync(ct);
-            return Results.NoContent();
-        });
+            await RemoveAsync(id, user, db, clock, ct) ? Results.NoContent() : Results.NotFound());
+    }
+
+    /// <summary>A shift added, or why not: fields with their problems, or the shift it overlaps.</summary>
+    public sealed record Added(DutyShift? Shift, IDictionary<string, string[]>? Errors = null, string? Conflict = null);
+
+    /// <summary>Adds a shift at a window the user may see, unless it overlaps one of the window's or the person's; logged.</summary>
+    public static async Task<Added> AddAsync(ShiftInput input, Accounts.CurrentUser user, DeskVisionDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var staff = await db.Staff.FirstOrDefaultAsync(s => s.Id == input.StaffId, ct);
+        var window = await db.Windows.VisibleTo(user, db).FirstOrDefaultAsync(w => w.Id == input.WindowId, ct);
+        if (staff is null) errors["staffId"] = ["no such staff member"];
+        if (window is null) errors["windowId"] = ["no such window"];
+        if (staff is not null && window is not null && staff.SiteId != window.SiteId) errors["windowId"] = ["the window is in another hall than the staff member"];
+        if (input.From is null || input.To is null || input.To <= input.From) errors["to"] = ["a shift needs from and a later to"];
+        if (errors.Count > 0) return new(null, errors);
+        var (from, to) = (input.From!.Value.ToUniversalTime(), input.To!.Value.ToUniversalTime());
+        var clash = await db.DutyShifts.AsNoTracking()
+            .Where(s => (s.WindowId == window!.Id || s.StaffId == staff!.Id) && s.From < to && s.To > from)
+            .Select(s => new { s.Id, staff = s.Staff.Name, window = s.Window.Name, s.From, s.To }).FirstOrDefaultAsync(ct);
+        if (clash is not null)
+            return new(null, Conflict: $"overlaps shift {clash.Id}: {clash.staff} at {clash.window} {clash.From:u} – {clash.To:u}");
+        var shift = new DutyShift { StaffId = staff!.Id, Staff = staff, WindowId = window!.Id, Window = window, From = from, To = to, Source = DutyShiftSources.Api };
+        db.DutyShifts.Add(shift);
+        await db.SaveChangesAsync(ct); // the id first: it is the log entry's subject
+        db.AuditLog.Add(new AuditLogEntry { At = clock.GetUtcNow(), Actor = user.UserName, Action = AddAction, Subject = Subject(shift.Id),
+            Details = $"{staff.Name} at {window.Name} {from:u} – {to:u}" });
+        await db.SaveChangesAsync(ct);
+        return new(shift);
+    }
+
+    /// <summary>Removes a shift at a window the user may see; logged. Removing one changes who past violations belong to:
+    /// attribution is read from the roster at query time.</summary>
+    public static async Task<bool> RemoveAsync(long id, Accounts.CurrentUser user, DeskVisionDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var shift = await db.DutyShifts.Include(s => s.Staff).Include(s => s.Window)
+            .Where(s => db.Windows.VisibleTo(user, db).Any(w => w.Id == s.WindowId)).FirstOrDefaultAsync(s => s.Id == id, ct);
+        if (shift is null) return false;
+        db.DutyShifts.Remove(shift);
+        db.AuditLog.Add(new AuditLogEntry { At = clock.GetUtcNow(), Actor = user.UserName, Action = RemoveAction, Subject = Subject(id),
+            Details = $"{shift.Staff.Name} at {shift.Window.Name} {shift.From:u} – {shift.To:u}" });
+        await db.SaveChangesAsync(ct);
+        return true;
     }
 }

@@ -198,7 +198,7 @@ public static class StandardPages
         h.Append($"<h2>{E(t["Standard.Scored"])}</h2><table id=scored-clauses><tr><th>{E(t["Heat.Clause"])}</th><th>{E(t["Standard.Severity"])}</th>" +
                  $"<th>{E(t["Standard.Cap"])}</th><th>{E(t["Standard.Rules"])}</th></tr>");
         foreach (var c in standard.Clauses.Where(c => c.Rules.Count > 0))
-            h.Append($"<tr{(c.Active ? "" : " class=muted")}><td>{E(c.Id)}<br>{E(c.TitleZh)}{(c.Active ? "" : $" <b>({E(t["Standard.Inactive"])})</b>")}</td><td>{E(c.Severity)}</td>" +
+            h.Append($"<tr{(c.Active ? "" : " class=muted")}><td>{E(t.Title(c.TitleZh, c.TitleEn))}<br><span class=muted>{E(c.Id)}</span>{(c.Active ? "" : $" <b>({E(t["Standard.Inactive"])})</b>")}</td><td>{E(c.Severity)}</td>" +
                      $"<td>{PageParts.N(c.MaxPoints)}</td><td>{string.Join("<br>", c.Rules.Select(r => E(RuleText(r, t))))}</td></tr>");
         h.Append("</table>");
 
@@ -214,9 +214,17 @@ public static class StandardPages
         return refusal is null ? page : new WithStatus(page, StatusCodes.Status400BadRequest);
     }
 
-    private static string RuleText(Rule r, Text t) =>
-        $"{r.Kind} [{string.Join(", ", r.Labels)}] in {string.Join("/", r.Zones.Select(z => z.Name()))} ≥ {PageParts.N(r.MinConfidence, "0.##")}" +
-        (r.Consecutive > 1 ? $", {r.Consecutive}×" : "") + $": −{PageParts.N(r.Points)} {t["Standard.PointsUnit"]}";
+    /// <summary>A rule as a sentence in the reader's language: "A phone on the desk (confidence at least 0.35): 3 points".</summary>
+    private static string RuleText(Rule r, Text t)
+    {
+        string labels = string.Join(t["Rule.Or"], r.Labels.Select(l => Views.ViolationWords.Thing(l, t)));
+        string zones = string.Join(t["Rule.Or"], r.Zones.Select(z => Views.ViolationWords.Zone(z.Name(), t)));
+        string allowed = string.Join(t["Rule.And"], r.Allowed.Select(l => Views.ViolationWords.Thing(l, t)));
+        string what = t.F("Rule." + r.Kind, labels, zones, PageParts.N(r.MinConfidence, "0.##"), r.MinCount, allowed);
+        if (r.Consecutive > 1) what += t.F("Rule.Consecutive", r.Consecutive);
+        if (r.ExcusedBy is { } excuse) what += t.F("Rule.Excused", string.Join(t["Rule.Or"], excuse.Labels.Select(l => Views.ViolationWords.Thing(l, t))));
+        return t.F("Rule.Deducts", what, PageParts.N(r.Points));
+    }
 
     public sealed record VersionRow(int Id, string Version, string Hash, string? Origin, string? PublishedBy, DateTimeOffset? PublishedAt, int Audits, bool HasText);
 

@@ -5,7 +5,6 @@ using DeskVision.Store;
 using DeskVision.Web.Audits;
 using DeskVision.Web.Schedules;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace DeskVision.Web.Views;
@@ -31,50 +30,91 @@ public static class CameraApi
     public static void MapCameraApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/cameras");
-        api.MapPost("/", CreateAsync).RequireAuthorization(Policies.Admin);
-        api.MapGet("/{key}", GetAsync);
-        api.MapPut("/{key}", EditAsync).RequireAuthorization(Policies.Admin);
+        api.MapPost("/", async (CameraInput input, CurrentUser user, DeskVisionDb db, IDataProtectionProvider protection, TimeProvider clock, ILogger<Camera> log, CancellationToken ct) =>
+            ToResult(await CreateAsync(input, user, db, protection, clock, log, ct), c => Results.Created($"/api/cameras/{c.Key}", Describe(c)))).RequireAuthorization(Policies.Admin);
+        api.MapGet("/{key}", async (string key, CurrentUser user, DeskVisionDb db, CancellationToken ct) =>
+        {
+            var c = await db.Cameras.AsNoTracking().VisibleTo(user).Include(x => x.Window).ThenInclude(w => w.Site).Include(x => x.Zones)
+                .FirstOrDefaultAsync(x => x.Key == key, ct);
+            return c is null ? Results.NotFound() : Results.Ok(Describe(c));
+        });
+        api.MapPut("/{key}", async (string key, CameraInput input, CurrentUser user, DeskVisionDb db, IDataProtectionProvider protection, TimeProvider clock, AuditScheduler scheduler, CancellationToken ct) =>
+            ToResult(await EditAsync(key, input, user, db, protection, clock, scheduler, ct), c => Results.Ok(Describe(c)))).RequireAuthorization(Policies.Admin);
         api.MapDelete("/{key}", DeleteAsync).RequireAuthorization(Policies.Admin);
-        api.MapGet("/", ListAsync);
-        api.MapPut("/{key}/schedule", SetScheduleAsync).RequireAuthorization(Policies.Admin);
-        api.MapPut("/{key}/credentials", SetCredentialsAsync).RequireAuthorization(Policies.Admin);
-        api.MapPost("/{key}/audit-now", AuditNowAsync);
-        api.MapPost("/{key}/snapshots", UploadAsync);
+        api.MapGet("/", async (CurrentUser user, DeskVisionDb db, CancellationToken ct) =>
+        {
+            var now = DateTimeOffset.UtcNow;
+            return await db.Cameras.AsNoTracking().VisibleTo(user).OrderBy(c => c.Key).Select(c => new
+            {
+                c.Key, window = c.Window.Name, site = c.Window.Site.Key,
+                status = c.OfflineSince == null ? "online" : "offline", c.OfflineSince, c.LastSnapshotAt, c.LastFailure, c.ConsecutiveFailures,
+                nextAudit = db.PlannedAudits.Where(p => p.CameraId == c.Id && p.State == PlannedAuditStates.Planned && p.DueAt > now)
+                    .OrderBy(p => p.DueAt).Select(p => (DateTimeOffset?)p.DueAt).FirstOrDefault(),
+                lastAudit = db.Audits.Where(a => a.CameraId == c.Id).OrderByDescending(a => a.TakenAt).Select(a => (long?)a.Id).FirstOrDefault(),
+                hasCredentials = c.PasswordProtected != null,
+                schedule = new { c.ScheduleEnabled, c.EveryMinutes, c.InspectionBands, c.SpotChecksPerDay, c.BurstSize, c.BurstIntervalSeconds },
+            }).ToListAsync(ct);
+        });
+
+        api.MapPut("/{key}/schedule", async (string key, ScheduleInput input, CurrentUser user, DeskVisionDb db, AuditScheduler scheduler, TimeProvider clock, CancellationToken ct) =>
+            ToResult(await ChangeScheduleAsync(key, input, user, db, scheduler, clock, ct), _ => Results.NoContent())).RequireAuthorization(Policies.Admin);
+
+        api.MapPut("/{key}/credentials", async (string key, CredentialsInput input, CurrentUser user, DeskVisionDb db, IDataProtectionProvider protection, TimeProvider clock, CancellationToken ct) =>
+            ToResult(await ChangeCredentialsAsync(key, input, user, db, protection, clock, ct), _ => Results.NoContent())).RequireAuthorization(Policies.Admin);
+
+        api.MapPost("/{key}/audit-now", async (string key, CurrentUser user, DeskVisionDb db, AuditScheduler scheduler, CancellationToken ct) =>
+        {
+            if (!await db.Cameras.VisibleTo(user).AnyAsync(c => c.Key == key, ct)) return Results.NotFound();
+            long planned = await scheduler.AuditNowAsync(key, ct);
+            return Results.Accepted($"/api/audits?camera={key}", new { plannedAudit = planned });
+        });
+
+        // A manual spot check from a phone: the request body is the JPEG or PNG.
+        api.MapPost("/{key}/snapshots", async (string key, CurrentUser user, HttpRequest request, DeskVisionDb db, CameraAuditJob job, CancellationToken ct) =>
+        {
+            if (!await db.Cameras.VisibleTo(user).AnyAsync(c => c.Key == key, ct)) return Results.NotFound();
+            if (request.ContentType is not ("image/jpeg" or "image/png"))
+                return Results.Problem($"send the image as image/jpeg or image/png, not '{request.ContentType}'", statusCode: StatusCodes.Status415UnsupportedMediaType);
+            if (request.ContentLength > MaxUploadBytes)
+                return Results.Problem($"image larger than {MaxUploadBytes / 1024 / 1024} MB", statusCode: StatusCodes.Status413PayloadTooLarge);
+            using var buffer = new MemoryStream();
+            var body = request.Body;
+            var chunk = new byte[81920];
+            int read;
+            while ((read = await body.ReadAsync(chunk, ct)) > 0)
+            {
+                if (buffer.Length + read > MaxUploadBytes)
+                    return Results.Problem($"image larger than {MaxUploadBytes / 1024 / 1024} MB", statusCode: StatusCodes.Status413PayloadTooLarge);
+                buffer.Write(chunk, 0, read);
+            }
+            long id = await job.RunUploadAsync(key, buffer.ToArray(), ct);
+            return Results.Created($"/api/audits/{id}", new { auditId = id });
+        });
     }
 
-    private static async Task<Results<Ok<object>, NotFound>> GetAsync(string key, CurrentUser user, DeskVisionDb db, CancellationToken ct)
+    /// <summary>
+    /// What a change to a camera came to, for the API and the camera pages alike: the camera, or what was wrong
+    /// (fields with their problems; a conflict; a camera that is not there).
+    /// </summary>
+    public sealed record CameraChange(Camera? Camera, IDictionary<string, string[]>? Errors = null, string? Conflict = null, bool Missing = false,
+        IReadOnlyList<Zones.ZoneEdits.ZoneError>? ZoneErrors = null)
     {
-        var c = await db.Cameras.AsNoTracking().VisibleTo(user).Include(x => x.Window).ThenInclude(w => w.Site).Include(x => x.Zones)
-            .FirstOrDefaultAsync(x => x.Key == key, ct);
-        return c is null ? TypedResults.NotFound() : TypedResults.Ok(Describe(c));
+        public bool Done => Camera is not null && Errors is null && Conflict is null && ZoneErrors is null && !Missing;
+        public static CameraChange Invalid(IDictionary<string, string[]> errors) => new(null, errors);
     }
 
-    /// <summary>The cameras the user may see, with their status, schedule and next planned audit.</summary>
-    private static async Task<Ok<List<CameraStatus>>> ListAsync(CurrentUser user, DeskVisionDb db, TimeProvider clock, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        return TypedResults.Ok(await db.Cameras.AsNoTracking().VisibleTo(user).OrderBy(c => c.Key).Select(c => new CameraStatus(
-            c.Key, c.Window.Name, c.Window.Site.Key,
-            c.OfflineSince == null ? "online" : "offline", c.OfflineSince, c.LastSnapshotAt, c.LastFailure, c.ConsecutiveFailures,
-            db.PlannedAudits.Where(p => p.CameraId == c.Id && p.State == PlannedAuditStates.Planned && p.DueAt > now)
-                .OrderBy(p => p.DueAt).Select(p => (DateTimeOffset?)p.DueAt).FirstOrDefault(),
-            db.Audits.Where(a => a.CameraId == c.Id).OrderByDescending(a => a.TakenAt).Select(a => (long?)a.Id).FirstOrDefault(),
-            c.PasswordProtected != null,
-            new CameraSchedule(c.ScheduleEnabled, c.EveryMinutes, c.InspectionBands, c.SpotChecksPerDay, c.BurstSize, c.BurstIntervalSeconds)))
-            .ToListAsync(ct));
-    }
+    private static IResult ToResult(CameraChange change, Func<Camera, IResult> done) =>
+        change.Missing ? Results.NotFound()
+        : change.Conflict is { } problem ? Results.Conflict(new { problem })
+        : change.ZoneErrors is { } zoneErrors ? Results.BadRequest(new { errors = zoneErrors })
+        : change.Errors is { } errors ? Results.ValidationProblem(errors)
+        : done(change.Camera!);
 
-    /// <summary>A camera in the list (the JSON names are the property names, camel-cased).</summary>
-    public sealed record CameraStatus(string Key, string Window, string Site, string Status, DateTimeOffset? OfflineSince, DateTimeOffset? LastSnapshotAt,
-        string? LastFailure, int ConsecutiveFailures, DateTimeOffset? NextAudit, long? LastAudit, bool HasCredentials, CameraSchedule Schedule);
-
-    public sealed record CameraSchedule(bool ScheduleEnabled, int? EveryMinutes, string? InspectionBands, int SpotChecksPerDay, int BurstSize, int BurstIntervalSeconds);
-
-    private static async Task<Results<NoContent, NotFound, ValidationProblem>> SetScheduleAsync(string key, ScheduleInput input, CurrentUser user, DeskVisionDb db,
-        AuditScheduler scheduler, TimeProvider clock, CancellationToken ct)
+    public static async Task<CameraChange> ChangeScheduleAsync(string key, ScheduleInput input, CurrentUser user, DeskVisionDb db, AuditScheduler scheduler,
+        TimeProvider clock, CancellationToken ct)
     {
         var camera = await db.Cameras.FirstOrDefaultAsync(c => c.Key == key, ct);
-        if (camera is null) return TypedResults.NotFound();
+        if (camera is null) return new(null, Missing: true);
         var errors = new Dictionary<string, string[]>();
         if (input.InspectionBands is { } bands)
         {
@@ -85,7 +125,7 @@ public static class CameraApi
         if (input.SpotChecksPerDay is < 0 or > 100) errors["spotChecksPerDay"] = ["must be 0 to 100"];
         if (input.BurstSize is < 1 or > 10) errors["burstSize"] = ["must be 1 to 10"];
         if (input.BurstIntervalSeconds is < 1 or > 600) errors["burstIntervalSeconds"] = ["must be 1 to 600"];
-        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+        if (errors.Count > 0) return CameraChange.Invalid(errors);
 
         camera.ScheduleEnabled = input.Enabled ?? camera.ScheduleEnabled;
         if (input.EveryMinutes is { } every) camera.EveryMinutes = every == 0 ? null : every;
@@ -97,14 +137,18 @@ public static class CameraApi
             Details = System.Text.Json.JsonSerializer.Serialize(input) });
         await db.SaveChangesAsync(ct);
         await scheduler.ApplyAsync(key, ct);
-        return TypedResults.NoContent();
+        return new(camera);
     }
 
-    private static async Task<Results<NoContent, NotFound>> SetCredentialsAsync(string key, CredentialsInput input, CurrentUser user, DeskVisionDb db,
+    public static async Task<CameraChange> ChangeCredentialsAsync(string key, CredentialsInput input, CurrentUser user, DeskVisionDb db,
         IDataProtectionProvider protection, TimeProvider clock, CancellationToken ct)
     {
         var camera = await db.Cameras.FirstOrDefaultAsync(c => c.Key == key, ct);
-        if (camera is null) return TypedResults.NotFound();
+        if (camera is null) return new(null, Missing: true);
+        var errors = new Dictionary<string, string[]>();
+        if (input.User is { Length: > 100 }) errors["user"] = ["is longer than 100 characters"];
+        if (input.Password is { Length: > 200 }) errors["password"] = ["is longer than 200 characters"];
+        if (errors.Count > 0) return CameraChange.Invalid(errors);
         camera.User = string.IsNullOrEmpty(input.User) ? null : input.User;
         camera.PasswordProtected = string.IsNullOrEmpty(input.Password) ? null
             : protection.CreateProtector(CameraSources.PasswordPurpose).Protect(input.Password);
@@ -112,43 +156,8 @@ public static class CameraApi
         db.AuditLog.Add(new AuditLogEntry { At = clock.GetUtcNow(), Actor = user.UserName, Action = CredentialsAction, Subject = AuditWriter.CameraSubject(key),
             Details = camera.PasswordProtected is null ? "credentials removed" : $"user {camera.User}, password set" });
         await db.SaveChangesAsync(ct);
-        return TypedResults.NoContent();
+        return new(camera);
     }
-
-    private static async Task<Results<Accepted<PlannedAuditCreated>, NotFound>> AuditNowAsync(string key, CurrentUser user, DeskVisionDb db, AuditScheduler scheduler,
-        CancellationToken ct)
-    {
-        if (!await db.Cameras.VisibleTo(user).AnyAsync(c => c.Key == key, ct)) return TypedResults.NotFound();
-        long planned = await scheduler.AuditNowAsync(key, ct);
-        return TypedResults.Accepted($"/api/audits?camera={key}", new PlannedAuditCreated(planned));
-    }
-
-    public sealed record PlannedAuditCreated(long PlannedAudit);
-
-    /// <summary>A manual spot check from a phone: the request body is the JPEG or PNG, audited at once.</summary>
-    private static async Task<Results<Created<AuditCreated>, NotFound, ProblemHttpResult>> UploadAsync(string key, CurrentUser user, HttpRequest request, DeskVisionDb db,
-        CameraAuditJob job, CancellationToken ct)
-    {
-        if (!await db.Cameras.VisibleTo(user).AnyAsync(c => c.Key == key, ct)) return TypedResults.NotFound();
-        if (request.ContentType is not ("image/jpeg" or "image/png"))
-            return TypedResults.Problem($"send the image as image/jpeg or image/png, not '{request.ContentType}'", statusCode: StatusCodes.Status415UnsupportedMediaType);
-        if (request.ContentLength > MaxUploadBytes) return TooLarge();
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > MaxUploadBytes) return TooLarge();
-            buffer.Write(chunk, 0, read);
-        }
-        long id = await job.RunUploadAsync(key, buffer.ToArray(), ct);
-        return TypedResults.Created($"/api/audits/{id}", new AuditCreated(id));
-    }
-
-    public sealed record AuditCreated(long AuditId);
-
-    private static ProblemHttpResult TooLarge() =>
-        TypedResults.Problem($"image larger than {MaxUploadBytes / 1024 / 1024} MB", statusCode: StatusCodes.Status413PayloadTooLarge);
 
     /// <summary>What the API shows of a camera: never its password, and its source without credentials.</summary>
     private static object Describe(Camera c) => new
@@ -177,8 +186,8 @@ public static class CameraApi
         return null;
     }
 
-    private static async Task<IResult> CreateAsync(CameraInput input, CurrentUser user, DeskVisionDb db, IDataProtectionProvider protection, TimeProvider clock,
-        ILogger<Camera> log, CancellationToken ct)
+    public static async Task<CameraChange> CreateAsync(CameraInput input, CurrentUser user, DeskVisionDb db, IDataProtectionProvider protection, TimeProvider clock,
+        ILogger log, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         string key = input.Key?.Trim() ?? "";
@@ -191,8 +200,8 @@ public static class CameraApi
         if (window.Length is 0 or > MaxWindow) errors["window"] = [$"must be 1 to {MaxWindow} characters"];
         CheckCommon(input, errors);
         if (!string.IsNullOrEmpty(input.Password) && string.IsNullOrEmpty(input.User)) errors["user"] = ["a password needs the user name it belongs to"];
-        if (errors.Count > 0) return Results.ValidationProblem(errors);
-        if (await db.Cameras.AnyAsync(c => c.Key == key, ct)) return Results.Conflict(new { problem = $"camera '{key}' exists already" });
+        if (errors.Count > 0) return CameraChange.Invalid(errors);
+        if (await db.Cameras.AnyAsync(c => c.Key == key, ct)) return new(null, Conflict: $"camera '{key}' exists already");
 
         var row = await db.Windows.FirstOrDefaultAsync(w => w.SiteId == site!.Id && w.Name == window, ct)
             ?? db.Windows.Add(new Window { Site = site!, Name = window }).Entity;
@@ -212,14 +221,14 @@ public static class CameraApi
         });
         await db.SaveChangesAsync(ct);
         log.LogInformation("Camera {Camera} added at {Site} / {Window} by {User}", key, site.Key, window, user.UserName);
-        return Results.Created($"/api/cameras/{key}", Describe(camera));
+        return new(camera);
     }
 
-    private static async Task<IResult> EditAsync(string key, CameraInput input, CurrentUser user, DeskVisionDb db, IDataProtectionProvider protection,
+    public static async Task<CameraChange> EditAsync(string key, CameraInput input, CurrentUser user, DeskVisionDb db, IDataProtectionProvider protection,
         TimeProvider clock, AuditScheduler scheduler, CancellationToken ct)
     {
         var camera = await db.Cameras.Include(c => c.Window).ThenInclude(w => w.Site).Include(c => c.Zones).FirstOrDefaultAsync(c => c.Key == key, ct);
-        if (camera is null) return Results.NotFound();
+        if (camera is null) return new(null, Missing: true);
         var errors = new Dictionary<string, string[]>();
         if (input.Key is not null && input.Key != key) errors["key"] = ["cannot be changed: audits and evidence are filed under it"];
         CheckCommon(input, errors);
@@ -228,7 +237,7 @@ public static class CameraApi
             errors["site"] = [$"no hall '{input.Site}' (halls come from their site.yaml)"];
         if (input.Window is { } w && w.Trim().Length is 0 or > MaxWindow) errors["window"] = [$"must be 1 to {MaxWindow} characters"];
         if (!string.IsNullOrEmpty(input.Password) && string.IsNullOrEmpty(input.User ?? camera.User)) errors["user"] = ["a password needs the user name it belongs to"];
-        if (errors.Count > 0) return Results.ValidationProblem(errors);
+        if (errors.Count > 0) return CameraChange.Invalid(errors);
 
         var changes = new List<string>();
         string window = input.Window?.Trim() ?? camera.Window.Name;
@@ -268,7 +277,7 @@ public static class CameraApi
             await db.SaveChangesAsync(ct);
             await scheduler.ApplyAsync(key, ct); // a camera moved to another hall follows that hall's hours and time zone
         }
-        return Results.Ok(Describe(camera));
+        return new(camera);
     }
 
     /// <summary>
@@ -306,11 +315,11 @@ public static class CameraApi
         if (input.Password is { Length: > 200 }) errors["password"] = ["is longer than 200 characters"];
     }
 
-    private static IResult? ZoneProblems(Camera camera, IReadOnlyList<Zones.ZoneEdits.ZoneInput> input, out IReadOnlyList<Zone> zones)
+    private static CameraChange? ZoneProblems(Camera camera, IReadOnlyList<Zones.ZoneEdits.ZoneInput> input, out IReadOnlyList<Zone> zones)
     {
         var (valid, errors) = Zones.ZoneEdits.Validate(camera, input);
         zones = valid ?? [];
-        return valid is null ? Results.BadRequest(new { errors }) : null;
+        return valid is null ? new CameraChange(null, ZoneErrors: errors) : null;
     }
 
     private static void SetCredentials(Camera camera, CameraInput input, IDataProtectionProvider protection, bool keepPassword = false)

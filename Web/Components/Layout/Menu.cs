@@ -21,7 +21,7 @@ public static class Menu
         {
             new("/", "Nav.Board"), new("/cameras", "Nav.Cameras"), new("/heatmaps", "Nav.Heatmaps"), new("/trends", "Nav.Trends"),
             new("/reports/monthly", "Nav.Monthly"), new("/reports/daily", "Nav.Daily"), new("/appeals", "Nav.Appeals"),
-            new("/staff", "Nav.Staff"), new("/standard", "Nav.Standard"),
+            new("/staff", "Nav.Staff"), new("/roster", "Nav.Roster"), new("/standard", "Nav.Standard"),
         };
         if (user.IsAdmin)
             links.AddRange([new("/admin/users", "Nav.Users"), new("/admin/audit-log", "Nav.AuditLog"), new("/hangfire", "Nav.Jobs")]);

@@ -45,9 +45,9 @@ public sealed class BurstTests(DatabaseFixture database) : IAsyncLifetime
     [Fact]
     public async Task Burst_frames_of_a_still_desk_reuse_the_inspection_frames_detections_and_say_so()
     {
-        // The demo counter layout over a camera whose scene does not change (only its noise and JPEG do).
+        // The example counter layout over a camera whose scene does not change (only its noise and JPEG do).
         string key = $"still-{Guid.NewGuid():N}"[..16];
-        var layout = CameraFile.Load(TestData.DemoCamera(1)) with { CameraKey = key, Window = key, Source = _jobs.Cameras.Add(CameraMode.Still) };
+        var layout = CameraFile.Load(TestData.ExampleCamera) with { CameraKey = key, Window = key, Source = _jobs.Cameras.Add(CameraMode.Still) };
         await using (var db = database.NewContext())
             await new AuditWriter(db).EnsureCameraAsync(layout, default);
 

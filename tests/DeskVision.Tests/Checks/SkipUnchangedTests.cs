@@ -180,11 +180,11 @@ public sealed class SkipUnchangedTests(DetectorFixture detectors)
         Assert.Null(ZoneSignature.FromBytes([9, 1, 2, 3]));
     }
 
-    /// <summary>The demo's window 1 (counter, seat, customer side) scored with the shipped standard by yolov8n.</summary>
+    /// <summary>The example counter layout (counter, seat, customer side) scored with the shipped standard by yolov8n.</summary>
     private (AuditPipeline Pipeline, CameraLayout Camera) DemoWindow()
     {
         var detector = detectors.Get("n");
-        return (new AuditPipeline(detector, StandardFile.Load(TestData.StandardFile, detector.Labels)), CameraFile.Load(TestData.DemoCamera(1)));
+        return (new AuditPipeline(detector, StandardFile.Load(TestData.StandardFile, detector.Labels)), CameraFile.Load(TestData.ExampleCamera));
     }
 
     private static IEnumerable<string> CctvFrames() =>

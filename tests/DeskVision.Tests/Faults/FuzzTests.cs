@@ -23,7 +23,7 @@ public sealed class FuzzTests
     [Fact]
     public void Mutated_standard_and_camera_files_load_or_fail_with_file_line_and_field()
     {
-        var report = FuzzCommand.Configs(1500, seed: 20261124, File.ReadAllText(TestData.StandardFile), File.ReadAllText(TestData.DemoCamera(1)),
+        var report = FuzzCommand.Configs(1500, seed: 20261124, File.ReadAllText(TestData.StandardFile), File.ReadAllText(TestData.ExampleCamera),
             File.ReadAllLines(Path.Combine(TestData.Shared, "coco", "classes.txt")).Where(l => l.Length > 0).ToArray());
         Assert.Empty(report.Crashes);
         // Most text mutations break a file, but some must get through: otherwise the loaders are not being exercised.

@@ -13,6 +13,9 @@ public static class TestData
 
     public static string StandardFile => Path.Combine(Root, "standards", "service-standard.yaml");
 
+    /// <summary>A plain counter layout (counter, seat, customer side) without reference pictures.</summary>
+    public static string ExampleCamera => Path.Combine(Root, "sites", "example-camera.yaml");
+
     public static string DemoCamera(int window) => Path.Combine(Root, "sites", "demo", "cameras", $"window-{window}.yaml");
 
     public static string ModelPath(string tier) => DeskVision.Detectors.ModelFile.Resolve(tier, Path.Combine(Root, "onnx-models"));

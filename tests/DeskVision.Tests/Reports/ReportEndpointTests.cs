@@ -25,8 +25,7 @@ public sealed class ReportEndpointTests(RunningApp app)
         string html = await page.Content.ReadAsStringAsync();
         Assert.Contains("本月服务明星", html);
         Assert.Contains("<b>1号窗口</b> (99.5)", html);
-        Assert.Contains("@media print", html);
-        Assert.Contains("local defaults", html);
+        Assert.Contains("默认设置", html);   // the points are local defaults, said in the reader's language
         Assert.DoesNotContain("http://", html.Replace("http://www.w3.org", ""));   // no CDN assets
 
         var csv = await app.Http.GetAsync($"/reports/monthly.csv?{query}&table=clauses");
@@ -57,7 +56,8 @@ public sealed class ReportEndpointTests(RunningApp app)
 
         string daily = await app.Http.GetStringAsync($"/reports/daily?site={month.Hall.Key}&date=2026-03-05");
         Assert.Contains("日清日结 2026-03-05", daily);
-        Assert.Contains("no one on the roster", daily);
+        Assert.Contains("排班空缺", daily);
+        Assert.DoesNotContain("presence.", daily);   // clause titles, not ids
 
         var card = await app.Http.GetFromJsonAsync<JsonElement>($"/api/audits/{month.UnattendedAt3On0302}/scorecard");
         Assert.Equal(100, card.GetProperty("score").GetDouble());   // its only violation was overturned
@@ -112,7 +112,7 @@ public sealed class ReportEndpointTests(RunningApp app)
 
         // The pages name the review as the appellant instead of leaving the person blank.
         string queue = await app.Http.GetStringAsync("/appeals");
-        Assert.Contains($"{Appeals.ByReview}: {Appeals.ReviewReason}", queue);
+        Assert.Contains("管理审核</strong>: " + Appeals.ReviewReason, queue);
         string scorecard = await app.Http.GetStringAsync($"/audits/{audit}/scorecard");
         Assert.Contains($"{Appeals.ByReview}: {Appeals.ReviewReason} — overturned a calculator", scorecard);
     }
@@ -121,10 +121,19 @@ public sealed class ReportEndpointTests(RunningApp app)
     public async Task Staff_appeal_from_their_own_page_and_the_manager_decides_in_the_queue()
     {
         var month = await SeedAsync(app.Database, overturn: false);
-        var violation = await month.Hall.ViolationAsync(month.UnattendedAt3On0302, Unattended);
-
+        // The 03-02 empty seat was put right (a later audit saw the seat taken): no appeal is offered on it. The 03-03
+        // one is still open: that is the one to appeal.
+        var putRight = await month.Hall.ViolationAsync(month.UnattendedAt3On0302, Unattended);
+        Assert.NotNull(putRight.ClosedAt);
+        AuditViolation violation;
         int siteId;
-        await using (var db = app.Database.NewContext()) siteId = await db.Staff.Where(x => x.Id == month.Wang).Select(x => x.SiteId).SingleAsync();
+        await using (var db = app.Database.NewContext())
+        {
+            siteId = await db.Staff.Where(x => x.Id == month.Wang).Select(x => x.SiteId).SingleAsync();
+            var first = await db.Audits.Where(a => a.Id == month.UnattendedAt3On0302).Select(a => new { a.TakenAt, a.Camera.WindowId }).SingleAsync();
+            violation = await db.AuditViolations.Where(v => v.Audit.Camera.WindowId == first.WindowId && v.ClosedAt == null
+                && v.Audit.TakenAt > first.TakenAt && v.Audit.TakenAt < first.TakenAt.AddDays(2)).OrderBy(v => v.Id).FirstAsync();
+        }
         string suffix = Guid.NewGuid().ToString("N")[..6];
         await SignedInClient.CreateAccountAsync(app.Database.ConnectionString, $"wang-{suffix}", Roles.Staff, month.Wang);
         await SignedInClient.CreateAccountAsync(app.Database.ConnectionString, $"chen-{suffix}", Roles.Manager, null, siteId);
@@ -133,19 +142,21 @@ public sealed class ReportEndpointTests(RunningApp app)
 
         string own = await wang.GetStringAsync($"/staff/{month.Wang}?month=2026-03");
         Assert.Contains("不擅离岗位", own);
-        Assert.Contains($"name=violation value='{violation.Id}'", own);
+        Assert.Contains($"id=\"violation-{violation.Id}\"", own);
+        Assert.Contains($"value=\"appeal-{violation.Id}\"", own);   // the violation's own appeal form
+        Assert.DoesNotContain($"value=\"appeal-{putRight.Id}\"", own);
 
         // A form posted without the page's anti-forgery token (a forged cross-site post) is refused.
-        var forged = await wang.PostAsync($"/staff/{month.Wang}/appeals", new FormUrlEncodedContent(new Dictionary<string, string>
+        var forged = await wang.PostAsync($"/staff/{month.Wang}?month=2026-03", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["violation"] = violation.Id.ToString(), ["month"] = "2026-03", ["reason"] = "forged",
+            ["_handler"] = $"appeal-{violation.Id}", ["Reason"] = "forged",
         }));
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
 
-        var sent = await wang.PostAsync($"/staff/{month.Wang}/appeals", new FormUrlEncodedContent(new Dictionary<string, string>
+        var sent = await wang.PostAsync($"/staff/{month.Wang}?month=2026-03", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = SignedInClient.FormToken(own),
-            ["violation"] = violation.Id.ToString(), ["month"] = "2026-03", ["reason"] = "在窗口接待群众，被屏风挡住",
+            ["_handler"] = $"appeal-{violation.Id}", ["Reason"] = "在窗口接待群众，被屏风挡住",
         }));
         string after = await sent.Content.ReadAsStringAsync();   // redirected back to the page
         Assert.Contains("申诉已提交", after);
@@ -156,15 +167,15 @@ public sealed class ReportEndpointTests(RunningApp app)
         string queue = await chen.GetStringAsync("/appeals");
         long appeal = (await chen.GetFromJsonAsync<JsonElement>("/api/appeals?state=pending")).EnumerateArray()
             .Single(p => p.GetProperty("violation").GetInt64() == violation.Id).GetProperty("id").GetInt64();
-        Assert.Contains($"action='/appeals/{appeal}/decision'", queue);
+        Assert.Contains($"action=\"/appeals/{appeal}/decision\"", queue);
         var decided = await chen.PostAsync($"/appeals/{appeal}/decision", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = SignedInClient.FormToken(queue), ["outcome"] = "overturned", ["note"] = "监控显示在岗",
         }));
-        Assert.Contains($"Appeal {appeal} overturned", await decided.Content.ReadAsStringAsync());
+        Assert.Contains("已撤销", await decided.Content.ReadAsStringAsync());
         await using (var db = app.Database.NewContext())
             Assert.Contains(await db.AuditLog.Where(e => e.Subject == $"appeal:{appeal}").ToListAsync(), e => e.Actor == $"chen-{suffix}" && e.Action == "appeal.overturned");
-        Assert.Contains("overturned", await wang.GetStringAsync($"/staff/{month.Wang}?month=2026-03"));
+        Assert.Contains("已撤销", await wang.GetStringAsync($"/staff/{month.Wang}?month=2026-03"));
     }
 
     [Fact]

@@ -56,9 +56,13 @@ public sealed class RosterSeedTests(DatabaseFixture database) : IClassFixture<Da
     public async Task Roster_with_two_people_at_one_window_is_rejected_naming_the_entry_and_line()
     {
         using var folder = new TestData.TempFolder();
-        Directory.CreateDirectory(folder.File("cameras"));
-        foreach (string camera in Directory.GetFiles(Path.Combine(Demo, "cameras")))
-            File.Copy(camera, Path.Combine(folder.File("cameras"), Path.GetFileName(camera)));
+        // The demo's camera files with the reference pictures they name.
+        foreach (string file in Directory.GetFiles(Path.Combine(Demo, "cameras"), "*", SearchOption.AllDirectories))
+        {
+            string copy = Path.Combine(folder.Path, Path.GetRelativePath(Demo, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
+        }
         string site = File.ReadAllText(Path.Combine(Demo, "site.yaml"));
         File.WriteAllText(folder.File("site.yaml"), site.Replace("  window: 2号窗口\n  hours: wed 13:30-17:30", "  window: 2号窗口\n  hours: wed 11:00-17:30"));
 

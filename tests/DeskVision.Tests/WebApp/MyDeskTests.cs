@@ -35,13 +35,13 @@ public sealed class MyDeskTests(PagesHost host)
         using var http = await host.ClientAsync(desk.ZhangUser);
         string page = await http.GetStringAsync("/me");
         Assert.Contains("我的工位 · 张敏", page);
-        Assert.Contains("<div class='score ok'>96</div>", page);   // today: 97 (phone) and 95 (phone, cup)
+        Assert.Contains("class=\"score ok\">96</div>", page);   // today: 97 (phone) and 95 (phone, cup)
         await using var db = host.Database.NewContext();
         string text = await db.Clauses.Where(c => c.Key == Phone).Select(c => c.TextZh).FirstAsync();
         Assert.Contains(Views(text), page);
         var phone = await desk.Hall.ViolationAsync(desk.PhoneAudit, Phone);
-        Assert.Contains($"<img src='/evidence/violations/", page);
-        Assert.Contains("action='/me/appeals'", page);
+        Assert.Contains("<img src=\"/evidence/violations/", page);
+        Assert.Contains("action=\"/me/appeals\"", page);
         Assert.DoesNotContain("工作时间不用餐吃零食", page);     // 李强's eating violation is not here
         Assert.Contains("<svg id='me-trend'", page);
 
