@@ -4,6 +4,7 @@ using DeskVision.Detectors;
 using DeskVision.Training;
 using DeskVision.Web.Audits;
 using DeskVision.Web.Models;
+using DeskVision.Web.Cli;
 
 namespace DeskVision.Tools;
 

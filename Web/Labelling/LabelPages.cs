@@ -63,7 +63,7 @@ public static class LabelPages
             .OrderBy(x => x.TakenAt).ThenBy(x => x.Id).Select(x => (long?)x.Id).FirstOrDefaultAsync(ct);
         bool unblurred = await db.LabelledFrames.AnyAsync(f => f.AuditId == auditId && f.Unblurred, ct);
         var tokens = antiforgery.GetAndStoreTokens(http);
-        string body = await Components.RenderAsync<LabelPage>(http, new Dictionary<string, object?>
+        string body = await Views.Components.RenderAsync<LabelPage>(http, new Dictionary<string, object?>
         {
             ["T"] = t, ["State"] = state, ["Classes"] = state.Classes, ["WindowName"] = a.Window, ["SiteKey"] = a.Site.Key, ["CameraKey"] = a.Camera,
             ["ModelId"] = a.ModelId, ["TakenAt"] = Local(a.Site, a.TakenAt), ["Unblurred"] = unblurred,
@@ -111,7 +111,7 @@ public static class LabelPages
             done = await db.LabelledFrames.CountAsync(f => f.Camera.Window.SiteId == current.Id && f.DoneAt != null, ct);
             heldBack = await db.LabelledFrames.CountAsync(f => f.Camera.Window.SiteId == current.Id && f.DoneAt != null && f.HeldBack, ct);
         }
-        string body = await Components.RenderAsync<LabelQueue>(http, new Dictionary<string, object?>
+        string body = await Views.Components.RenderAsync<LabelQueue>(http, new Dictionary<string, object?>
         {
             ["T"] = t, ["Sites"] = sites, ["SiteKey"] = current?.Key ?? "", ["Rows"] = rows, ["Done"] = done, ["HeldBack"] = heldBack,
         });

@@ -87,7 +87,7 @@ public static class ModelPages
             progress = await NightlyTraining.ProgressAsync(db, current.Id, t, ct);
         }
         var tokens = antiforgery.GetAndStoreTokens(http);
-        string body = await Components.RenderAsync<ModelsPage>(http, new Dictionary<string, object?>
+        string body = await Views.Components.RenderAsync<ModelsPage>(http, new Dictionary<string, object?>
         {
             ["T"] = t, ["Sites"] = sites, ["SiteKey"] = current?.Key ?? "", ["Versions"] = versions, ["CurrentId"] = currentId, ["CurrentName"] = currentName,
             ["Progress"] = progress, ["IsAdmin"] = user.IsAdmin, ["Flash"] = flash, ["Problem"] = problem,

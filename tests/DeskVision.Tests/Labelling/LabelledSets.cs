@@ -19,7 +19,7 @@ public sealed class LabelledSets : IAsyncLifetime
     public TestData.TempFolder Evidence { get; } = new();
     public TrainingFolder TrainingFolder => new(Training.Path);
     private readonly Lazy<CurrentStandard> _standards = new(() =>
-        new CurrentStandard(new Detectors.ObjectDetector(new Detectors.DetectorOptions { ModelPath = TestData.ModelPath("n") }), NullLogger<CurrentStandard>.Instance));
+        new CurrentStandard(new Detectors.ObjectDetector(new Detectors.DetectorOptions { ModelPath = TestData.ModelPath("n") }), TimeProvider.System, NullLogger<CurrentStandard>.Instance));
 
     public static string Office => Path.Combine(TestData.Shared, "office");
 
