@@ -20,7 +20,14 @@ public static class EvidencePicture
         CjkFonts.Where(File.Exists).Select(f => SKTypeface.FromFile(f)).FirstOrDefault(t => t is not null) ?? SKTypeface.Default);
 
     /// <summary>Whether a font that has Chinese characters was found (else labels in Chinese come out as boxes).</summary>
-    public static bool HasCjkFont => Typeface.Value.ContainsGlyph('违');
+    public static bool HasCjkFont
+    {
+        get
+        {
+            using var font = new SKFont(Typeface.Value);
+            return font.ContainsGlyph('违');
+        }
+    }
 
     /// <returns>The PNG, or null when the snapshot cannot be read.</returns>
     public static byte[]? Render(string snapshotPath, IReadOnlyList<EvidenceMark> marks, IReadOnlyList<(string Name, double[][] Polygon)> zones)
@@ -30,7 +37,7 @@ public static class EvidencePicture
         int w = bitmap.Width, h = bitmap.Height;
         using var surface = SKSurface.Create(new SKImageInfo(w, h));
         var canvas = surface.Canvas;
-        canvas.DrawBitmap(bitmap, 0, 0);
+        using (var picture = SKImage.FromBitmap(bitmap)) canvas.DrawImage(picture, 0, 0, new SKSamplingOptions(SKFilterMode.Linear), null);
         float stroke = (float)Math.Max(2, w / 320.0);
         double font = EvidenceLayout.FontSize(w);
 
@@ -38,9 +45,8 @@ public static class EvidencePicture
             PathEffect = SKPathEffect.CreateDash([10 * stroke / 2, 7 * stroke / 2], 0) };
         foreach (var (_, polygon) in zones.Where(z => z.Polygon.Length >= 3))
         {
-            using var path = new SKPath();
-            path.AddPoly(polygon.Select(p => new SKPoint((float)(p[0] * w), (float)(p[1] * h))).ToArray(), close: true);
-            canvas.DrawPath(path, zonePaint);
+            var points = polygon.Select(p => new SKPoint((float)(p[0] * w), (float)(p[1] * h))).ToList();
+            canvas.DrawPoints(SKPointMode.Polygon, [.. points, points[0]], zonePaint);
         }
 
         var shown = marks.Where(m => !m.Low).ToList();
@@ -63,7 +69,7 @@ public static class EvidencePicture
             canvas.DrawRoundRect(SKRect.Create((float)p.LabelX, (float)p.LabelY, (float)p.LabelWidth, (float)p.LabelHeight), (float)(font / 5), (float)(font / 5), plate);
             using var text = new SKFont(Typeface.Value, (float)size) { Embolden = m.Violation };
             using var ink = new SKPaint { Color = SKColors.White, IsAntialias = true };
-            canvas.DrawText(m.Label, (float)(p.LabelX + size * 0.35), (float)(p.LabelY + p.LabelHeight * 0.72), text, ink);
+            canvas.DrawText(m.Label, (float)(p.LabelX + size * 0.35), (float)(p.LabelY + p.LabelHeight * 0.72), SKTextAlign.Left, text, ink);
         }
         using var image = surface.Snapshot();
         using var png = image.Encode(SKEncodedImageFormat.Png, 100);
