@@ -49,7 +49,7 @@ public sealed class CameraPasswordLeakTests : IAsyncLifetime
         };
         _web = new DeskVisionProcess("web", env, "serve", "--urls", "http://127.0.0.1:0");
         _worker = new DeskVisionProcess("worker", env, "worker");
-        string up = await _web.WaitForAsync("DeskVision is up: ", TimeSpan.FromSeconds(90));
+        string up = await _web.WaitForAsync("DeskVision is up: ", DeskVisionProcess.StartUp);
         await _worker.WaitForAsync("is running Hangfire jobs", TimeSpan.FromSeconds(90));
         await SignedInClient.CreateAccountAsync(_database.ConnectionString, "admin", Roles.Admin);
         _http = await SignedInClient.SignInAsync(new Uri(up.Split("up: ")[1].Split(' ')[0]), "admin");

@@ -49,7 +49,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
         }, "serve", "--urls", "http://127.0.0.1:0");
         try
         {
-            string up = await web.WaitForAsync("DeskVision is up: ", TimeSpan.FromSeconds(60));
+            string up = await web.WaitForAsync("DeskVision is up: ", DeskVisionProcess.StartUp);
             await SignedInClient.CreateAccountAsync(connection, "admin", Roles.Admin);
             using var http = await SignedInClient.SignInAsync(new Uri(up.Split("up: ")[1].Split(' ')[0]), "admin");
             for (int i = 0; i < Cameras; i++) (await http.PostAsync($"/api/cameras/outage-{i}/audit-now", null)).EnsureSuccessStatusCode();

@@ -31,7 +31,7 @@ public sealed class RunningApp : IAsyncLifetime
             ["DESKVISION_REFERENCES"] = References.Path,
             ["DESKVISION_SIGNINS_PER_MINUTE"] = "1000", // many test clients sign in from 127.0.0.1 within a minute
         }, "serve", "--urls", "http://127.0.0.1:0");
-        string up = await _web.WaitForAsync("DeskVision is up: ", TimeSpan.FromSeconds(60));
+        string up = await _web.WaitForAsync("DeskVision is up: ", DeskVisionProcess.StartUp);
         BaseUrl = new Uri(up.Split("up: ")[1].Split(' ')[0]);
         await SignedInClient.CreateAccountAsync(Database.ConnectionString, "admin", Store.Roles.Admin);
         Http = await SignedInClient.SignInAsync(BaseUrl, "admin");

@@ -59,12 +59,12 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
         DeskVisionProcess? workerA = null, workerB = null;
         try
         {
-            string up = await web.WaitForAsync("DeskVision is up: ", StartUp);
+            string up = await web.WaitForAsync("DeskVision is up: ", DeskVisionProcess.StartUp);
             var baseUrl = new Uri(up.Split("up: ")[1].Split(' ')[0]);
             workerA = new DeskVisionProcess("worker A", env, "worker");
             workerB = new DeskVisionProcess("worker B", env, "worker");
-            await workerA.WaitForAsync("is running Hangfire jobs", StartUp);
-            await workerB.WaitForAsync("is running Hangfire jobs", StartUp);
+            await workerA.WaitForAsync("is running Hangfire jobs", DeskVisionProcess.StartUp);
+            await workerB.WaitForAsync("is running Hangfire jobs", DeskVisionProcess.StartUp);
 
             await SignedInClient.CreateAccountAsync(_database.ConnectionString, "admin", Roles.Admin);
             using var http = await SignedInClient.SignInAsync(baseUrl, "admin");
@@ -115,9 +115,6 @@ public sealed class ScaleOutTests(ITestOutputHelper output) : IAsyncLifetime
             workerB?.Dispose();
         }
     }
-
-    /// <summary>Time to start: generous, since how long a start takes on the shared machine is not what this test checks.</summary>
-    private static readonly TimeSpan StartUp = TimeSpan.FromSeconds(120);
 
     private static async Task WaitUntil(Func<Task<bool>> condition, TimeSpan timeout, string what, Func<Task<string>> state)
     {
