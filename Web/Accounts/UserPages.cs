@@ -77,7 +77,7 @@ public static class UserPages
         h.Append($"<button>{E(t["Users.Create"])}</button></form>");
         h.Append($"<p class=muted>{E(t.F("Users.PasswordHint", AccountChanges.MinPassword))} {E(t["Users.RoleHint"])}</p>");
         var page = PageParts.Page(t["Users.Title"], t, http.Request, user, h.ToString());
-        return problems.Count > 0 ? new WithStatus(page, StatusCodes.Status400BadRequest) : page;
+        return problems.Count > 0 ? Views.Html.WithStatus(page, StatusCodes.Status400BadRequest) : page;
     }
 
     private static async Task<IResult> AccountPage(int id, CurrentUser user, Text t, HttpContext http, DeskVisionDb db, IAntiforgery antiforgery, TimeProvider clock,
@@ -125,7 +125,7 @@ public static class UserPages
         if (history.Count == 0) h.Append($"<li>{E(t["Common.None"])}</li>");
         h.Append("</ul>");
         var page = PageParts.Page(account.UserName, t, http.Request, user, h.ToString());
-        return problems.Count > 0 ? new WithStatus(page, StatusCodes.Status400BadRequest) : page;
+        return problems.Count > 0 ? Views.Html.WithStatus(page, StatusCodes.Status400BadRequest) : page;
     }
 
     private static async Task<AccountInput> ReadAsync(HttpContext http, CancellationToken ct)
@@ -222,12 +222,4 @@ public static class UserPages
         "staff" => "Users.Staff", "password" => "Users.Password", _ => "Users.State",
     };
 
-    private sealed class WithStatus(IResult inner, int status) : IResult
-    {
-        public Task ExecuteAsync(HttpContext http)
-        {
-            http.Response.StatusCode = status;
-            return inner.ExecuteAsync(http);
-        }
-    }
 }

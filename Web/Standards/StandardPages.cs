@@ -211,7 +211,7 @@ public static class StandardPages
                      $"<td>{(v.HasText ? $"<a href='/api/standard/versions/{v.Id}'>{E(t["Standard.Download"])}</a>" : "")}</td></tr>");
         h.Append("</table>");
         var page = PageParts.Page(t["Standard.Title"], t, http.Request, user, h.ToString());
-        return refusal is null ? page : new WithStatus(page, StatusCodes.Status400BadRequest);
+        return refusal is null ? page : Views.Html.WithStatus(page, StatusCodes.Status400BadRequest);
     }
 
     /// <summary>A rule as a sentence in the reader's language: "A phone on the desk (confidence at least 0.35): 3 points".</summary>
@@ -322,17 +322,9 @@ public static class StandardPages
         }
         h.Append($"</table><p><button>{E(t["Standard.Save"])}</button></p></form>");
         var page = PageParts.Page(t["Standard.EditTitle"], t, http.Request, user, h.ToString());
-        return status == StatusCodes.Status200OK ? page : new WithStatus(page, status);
+        return status == StatusCodes.Status200OK ? page : Views.Html.WithStatus(page, status);
     }
 
     private static string Where(StandardEdits.FieldError e, Text t) => e.Line > 0 ? t.F("Standard.Line", e.Line, e.Entry) : "";
 
-    private sealed class WithStatus(IResult inner, int status) : IResult
-    {
-        public Task ExecuteAsync(HttpContext http)
-        {
-            http.Response.StatusCode = status;
-            return inner.ExecuteAsync(http);
-        }
-    }
 }

@@ -22,7 +22,7 @@ public static class ErrorPages
         if (context.Request.Path.StartsWithSegments("/api"))
             await Results.Problem(detail, title: title, statusCode: context.Response.StatusCode).ExecuteAsync(context);
         else
-            await Html.Page(title, $"<h1>{Html.E(title)}</h1><p>{Html.E(detail)}</p>").ExecuteAsync(context);
+            await Html.Page(title, $"<h1>{Html.E(title)}</h1><p>{Html.E(detail)}</p>", context.Response.StatusCode).ExecuteAsync(context);
     }));
 
     public static bool IsDatabaseDown(Exception? e)

@@ -19,6 +19,29 @@ public static class Html
     public static IResult Page(string title, string body, int status = StatusCodes.Status200OK) =>
         Standalone.Render<LegacyBody>(new Dictionary<string, object> { ["Title"] = title, ["Body"] = body }, status);
 
+    /// <summary>
+    /// <paramref name="page"/> answered with <paramref name="status"/> (a refused form comes back as 400 with its errors).
+    /// A page in the layout carries its own status code, which would otherwise overwrite one set before it runs.
+    /// </summary>
+    public static IResult WithStatus(IResult page, int status)
+    {
+        if (page is Microsoft.AspNetCore.Http.HttpResults.RazorComponentResult component)
+        {
+            component.StatusCode = status;
+            return component;
+        }
+        return new StatusResult(page, status);
+    }
+
+    private sealed class StatusResult(IResult inner, int status) : IResult
+    {
+        public Task ExecuteAsync(HttpContext http)
+        {
+            http.Response.StatusCode = status;
+            return inner.ExecuteAsync(http);
+        }
+    }
+
     /// <summary>The hidden anti-forgery field every POST form carries.</summary>
     public static string AntiforgeryField(HttpContext http, Microsoft.AspNetCore.Antiforgery.IAntiforgery antiforgery)
     {

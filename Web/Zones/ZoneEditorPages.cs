@@ -132,7 +132,7 @@ public static class ZoneEditorPages
         h.Append(ReferenceSection(camera, t, http, antiforgery));
         h.Append($"<script src='{ZoneEditorScript.Path}'></script>");
         var page = PageParts.Page(t["Zones.Title"], t, http.Request, user, h.ToString());
-        return errors.Count == 0 ? page : new WithStatus(page, StatusCodes.Status400BadRequest);
+        return errors.Count == 0 ? page : Views.Html.WithStatus(page, StatusCodes.Status400BadRequest);
     }
 
     /// <summary>
@@ -180,12 +180,4 @@ public static class ZoneEditorPages
         return string.Join(",", new[] { Math.Max(0, x1 - 0.05), Math.Max(0, y1 - 0.15), Math.Min(1, x2 + 0.05), y2 }.Select(v => v.ToString("0.###", PageParts.Inv)));
     }
 
-    private sealed class WithStatus(IResult inner, int status) : IResult
-    {
-        public Task ExecuteAsync(HttpContext http)
-        {
-            http.Response.StatusCode = status;
-            return inner.ExecuteAsync(http);
-        }
-    }
 }

@@ -59,6 +59,7 @@ public sealed class AuditJobHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _services.DisposeAsync();
+        HangfireLogs.Release();
         await Cameras.DisposeAsync();
         Evidence.Dispose();
     }

@@ -20,7 +20,7 @@ public sealed class ReportEndpointTests(RunningApp app)
         var month = await SeedAsync(app.Database);
         string query = $"site={month.Hall.Key}&month=2026-03";
 
-        var page = await app.Http.GetAsync($"/reports/monthly?{query}");
+        var page = await app.Http.GetAsync($"/reports/monthly?{query}&lang=zh"); // the shared client may have been switched to English by another test
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         string html = await page.Content.ReadAsStringAsync();
         Assert.Contains("本月服务明星", html);
@@ -54,7 +54,7 @@ public sealed class ReportEndpointTests(RunningApp app)
         Assert.Equal(11, weeks.GetProperty("rows")[0].GetProperty("audits").GetInt32());
         Assert.Equal(HttpStatusCode.BadRequest, (await app.Http.GetAsync($"/api/rollups/year?site={month.Hall.Key}")).StatusCode);
 
-        string daily = await app.Http.GetStringAsync($"/reports/daily?site={month.Hall.Key}&date=2026-03-05");
+        string daily = await app.Http.GetStringAsync($"/reports/daily?site={month.Hall.Key}&date=2026-03-05&lang=zh");
         Assert.Contains("日清日结 2026-03-05", daily);
         Assert.Contains("排班空缺", daily);
         Assert.DoesNotContain("presence.", daily);   // clause titles, not ids
@@ -111,7 +111,7 @@ public sealed class ReportEndpointTests(RunningApp app)
         Assert.Equal(JsonValueKind.Null, appealed.GetProperty("staff").ValueKind);
 
         // The pages name the review as the appellant instead of leaving the person blank.
-        string queue = await app.Http.GetStringAsync("/appeals");
+        string queue = await app.Http.GetStringAsync("/appeals?lang=zh");
         Assert.Contains("管理审核</strong>: " + Appeals.ReviewReason, queue);
         string scorecard = await app.Http.GetStringAsync($"/audits/{audit}/scorecard");
         Assert.Contains($"{Appeals.ByReview}: {Appeals.ReviewReason} — overturned a calculator", scorecard);

@@ -111,7 +111,7 @@ public sealed class PagesHost : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_app is not null) { await _app.StopAsync(); await _app.DisposeAsync(); }
+        if (_app is not null) { await _app.StopAsync(); await _app.DisposeAsync(); HangfireLogs.Release(); }
         await Database.DisposeAsync();
         Evidence.Dispose();
     }
