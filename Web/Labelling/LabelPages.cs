@@ -124,6 +124,9 @@ public static class LabelPages
     private const string Style = """
         <style>
         .label-tools{display:flex;gap:1rem;align-items:center;margin:.4rem 0}
+        /* The whole frame must fit on screen: the layout's .evidence stretches a picture to the column's width, which
+           pushes a portrait frame's lower boxes below the fold where they can be neither seen nor clicked. */
+        .evidence.label-canvas{width:fit-content;max-width:100%}.evidence.label-canvas img{width:auto;max-width:100%;max-height:68vh}
         .label-canvas{user-select:none}.label-canvas svg{cursor:crosshair}.label-canvas g.label{cursor:move}.label-canvas .handle{cursor:nwse-resize}
         #label-list{columns:3;font-size:.9em}#label-list li{cursor:pointer}#label-status.ok{color:#1a7f37}#label-status.error{color:#c62828}
         </style>
