@@ -7,6 +7,7 @@ using DeskVision.Tests.Cameras;
 using DeskVision.Tests.Fixtures;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
+using Xunit.Abstractions;
 
 namespace DeskVision.Tests.WebApp;
 
