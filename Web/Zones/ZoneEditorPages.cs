@@ -101,14 +101,19 @@ public static class ZoneEditorPages
             <style>
             #zone-editor svg.zones{touch-action:none;cursor:crosshair}#zone-editor .handle{cursor:move}#zone-editor .add-point{cursor:copy}
             #zone-editor polygon.zone{cursor:grab}#zone-list td{padding:.2rem .4rem}#zone-list tr.selected{background:#e3f2fd}
-            #zone-list .error-cell{color:#c62828}.zone-tools{display:flex;gap:.6rem;align-items:center;margin:.6rem 0}
+            #zone-list .error-cell{color:#c62828}.zone-tools{display:flex;flex-wrap:wrap;gap:.6rem;align-items:center;margin:.6rem 0}
             #zone-editor:not(.scripted) .zone-tools{display:none}
+            #zone-list{width:auto;max-width:100%}#zone-list .zone-name{width:9em}#zone-list td{vertical-align:top}
+            #zone-list .error-cell{overflow-wrap:anywhere}
             </style>
             """);
         if (saved) h.Append($"<p class=flash>{E(t["Zones.Saved"])}</p>");
         h.Append($"<p class=muted>{E(t["Zones.Hint"])}</p>");
         h.Append($"<div id=zone-editor data-api='{E($"/api/cameras/{Uri.EscapeDataString(camera.Key)}/zones")}' data-kinds='{E(JsonSerializer.Serialize(ZoneKinds.Names))}' data-words='{E(JsonSerializer.Serialize(words))}'>");
-        h.Append("<div class=evidence>");
+        // The tools above the picture and the picture no taller than most of the screen: the whole picture stays in view
+        // while editing, so a click on a tool never scrolls part of it under the sticky top bar, where a drag would miss.
+        h.Append($"<div class=zone-tools><button type=button id=zone-add>{E(t["Zones.Add"])}</button><button type=button id=zone-save><b>{E(t["Zones.Save"])}</b></button><span id=zone-status></span></div>");
+        h.Append($"<div class=evidence style='max-width:min(100%, calc(62vh * {w} / {hgt}))'>");
         h.Append(latest is null
             ? $"<svg viewBox='0 0 {w} {hgt}' style='position:static;background:#616161' width='{w}'><text x='40' y='80' fill='#fff' font-size='40'>{E(t["Zones.NoSnapshot"])}</text></svg>"
             : $"<img src='/evidence/audits/{latest.Id}' alt='snapshot' width='{w}' height='{hgt}'>");
@@ -117,7 +122,6 @@ public static class ZoneEditorPages
             h.Append($"<polygon class=zone points='{string.Join(' ', z.Polygon.Select(p => $"{PageParts.N(p[0] * w, "0.#")},{PageParts.N(p[1] * hgt, "0.#")}"))}' fill='rgba(41,121,255,0.08)' stroke='#2979ff' stroke-width='{Math.Max(2, w / 300)}'><title>{E(z.Name)} ({E(z.Kind)})</title></polygon>");
         h.Append("</svg></div>");
         if (latest is not null) h.Append($"<p class=muted>{E(t.F("Zones.SnapshotOf", latest.TakenAt.ToString("yyyy-MM-dd HH:mm", PageParts.Inv)))} <a href='/review/{latest.Id}'>#{latest.Id}</a></p>");
-        h.Append($"<div class=zone-tools><button type=button id=zone-add>{E(t["Zones.Add"])}</button><button type=button id=zone-save><b>{E(t["Zones.Save"])}</b></button><span id=zone-status></span></div>");
         h.Append($"<table id=zone-list></table><ul id=zone-errors class=error{(errors.Count == 0 ? " hidden" : "")}>");
         foreach (var e in errors) h.Append($"<li>{E(e.Name is null ? "" : e.Name + " · ")}{E(e.Field)}: {E(e.Message)}</li>");
         h.Append($"</ul><details id=zone-json-box{(errors.Count > 0 ? " open" : "")}><summary>{E(t["Zones.Json"])}</summary>");

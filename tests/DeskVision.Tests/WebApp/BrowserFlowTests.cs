@@ -145,12 +145,12 @@ public sealed class BrowserFlowTests(RunningApp app, Browser browser) : IClassFi
         await page.GotoAsync("/me");
         await page.WaitForSelectorAsync("#me-today");
         Assert.True(await page.Locator("form.appeal").CountAsync() >= 1);
-        Assert.True(await page.Locator("blockquote.zh").First.IsVisibleAsync());   // the clause's own Chinese text
+        Assert.True(await page.Locator("blockquote.standard-text[lang=zh-CN]").First.IsVisibleAsync());   // the clause's own Chinese text
         await page.Locator("img[src^='/evidence/violations/']").First.EvaluateAsync("img => img.decode()");
         await Browser.ShotAsync(page, "my-desk");
         await page.Locator("form.appeal input[name=reason]").First.FillAsync("顾客寄放的物品 A customer left it with me");
         await page.Locator("form.appeal button").First.ClickAsync();
-        await page.WaitForSelectorAsync("p.flash");
+        await page.WaitForSelectorAsync("#flash");
         await using (var db = app.Database.NewContext())
             Assert.True(await db.Appeals.AnyAsync(p => p.StaffId == me && p.Violation.AuditId == mine));
 
