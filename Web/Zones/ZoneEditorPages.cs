@@ -103,7 +103,7 @@ public static class ZoneEditorPages
             #zone-editor polygon.zone{cursor:grab}#zone-list td{padding:.2rem .4rem}#zone-list tr.selected{background:#e3f2fd}
             #zone-list .error-cell{color:#c62828}.zone-tools{display:flex;flex-wrap:wrap;gap:.6rem;align-items:center;margin:.6rem 0}
             #zone-editor:not(.scripted) .zone-tools{display:none}
-            #zone-list{width:auto;max-width:100%}#zone-list .zone-name{width:9em}#zone-list td{vertical-align:top}
+            #zone-list{display:block;width:auto;max-width:100%;overflow-x:auto}#zone-list .zone-name{width:8em}#zone-list .zone-kind{width:7em}#zone-list td{vertical-align:top}
             #zone-list .error-cell{overflow-wrap:anywhere}
             </style>
             """);
