@@ -134,29 +134,42 @@
   });
   document.getElementById('label-done').addEventListener('click', function () { save(true); });
 
-  var saving = Promise.resolve();
+  // Saves run one after another, and each builds its body when its turn comes, so a box drawn while an earlier save
+  // was on the wire is posted with the id that save gave it (never twice). A response only hands ids to the boxes it
+  // stored; the editor's own boxes, selection and any drag in progress stay as the user left them.
+  var saving = Promise.resolve(), pending = 0;
   function save(done) {
-    var body = JSON.stringify({
-      done: done,
-      labels: boxes.filter(function (x) { return done || x.source !== 'suggested'; })
-        .map(function (x) { return { id: x.id, className: x.cls, box: norm(x.b).map(function (v) { return Math.round(v * 10) / 10; }), source: x.source === 'suggested' ? 'accepted' : x.source }; }),
-    });
+    pending++;
     status.textContent = '…';
     status.className = '';
     saving = saving.then(function () {
+      var sent = boxes.filter(function (x) { return done || x.source !== 'suggested'; });
+      var posted = sent.map(function (x) { return { id: x.id, className: x.cls, box: norm(x.b).map(function (v) { return Math.round(v * 10) / 10; }), source: x.source === 'suggested' ? 'accepted' : x.source }; });
+      var body = JSON.stringify({ done: done, labels: posted });
       return fetch(api, { method: 'POST', headers: { 'Content-Type': 'application/json', 'RequestVerificationToken': token }, body: body, credentials: 'same-origin' })
         .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, j: j }; }); })
         .then(function (res) {
+          pending--;
           if (!res.ok) { status.textContent = res.j.error || res.j.title || 'error'; status.className = 'error'; return; }
-          var keepSuggested = done ? [] : boxes.filter(function (x) { return x.source === 'suggested'; });
-          var was = selected >= 0 ? boxes[selected] : null;
-          state = res.j;
-          boxes = res.j.labels.map(function (l) { return { id: l.id, cls: l.className, b: l.box.slice(), source: l.source }; }).concat(keepSuggested);
-          selected = was && was.source === 'suggested' ? boxes.indexOf(was) : -1;
-          status.textContent = res.j.done ? root.getAttribute('data-word-done') : root.getAttribute('data-word-saved');
-          status.className = res.j.done ? 'ok done' : 'ok';
-          draw();
-        });
+          var known = {};
+          sent.forEach(function (x) { if (x.id != null) known[x.id] = true; });
+          var fresh = res.j.labels.filter(function (l) { return !known[l.id]; });
+          sent.forEach(function (x, n) {
+            if (x.id != null) return;
+            var p = posted[n];
+            var i = fresh.findIndex(function (l) { return l.className === p.className && l.box.every(function (v, k) { return Math.abs(v - p.box[k]) < 0.06; }); });
+            if (i >= 0) { x.id = fresh[i].id; fresh.splice(i, 1); }
+            if (x.source === 'suggested') x.source = 'accepted';
+          });
+          state.negatives = res.j.negatives;
+          // "Saved" only once nothing is left on the wire.
+          if (pending === 0) {
+            status.textContent = res.j.done ? root.getAttribute('data-word-done') : root.getAttribute('data-word-saved');
+            status.className = res.j.done ? 'ok done' : 'ok';
+          }
+          if (!drag) draw();
+        }, function () { pending--; throw new Error('offline'); })
+        .catch(function () { status.textContent = root.getAttribute('data-word-offline') || 'offline'; status.className = 'error'; });
     });
     return saving;
   }

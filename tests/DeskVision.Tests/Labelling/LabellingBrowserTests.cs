@@ -57,15 +57,22 @@ public sealed class LabellingBrowserTests(RunningApp app, Browser browser) : ICl
         await page.Mouse.MoveAsync(svg.X + 0.02f * svg.Width, svg.Y + 0.03f * svg.Height);
         await page.Mouse.DownAsync();
         await page.Mouse.MoveAsync(svg.X + 0.08f * svg.Width, svg.Y + 0.08f * svg.Height, new() { Steps = 4 });
+        await page.Mouse.MoveAsync(svg.X + 0.10f * svg.Width, svg.Y + 0.12f * svg.Height, new() { Steps = 4 });
+        await page.Mouse.UpAsync();
+        // Without waiting for that save, pull the new box's bottom-right corner out: the second save must update the
+        // first one's row, not store the box twice.
+        await page.Mouse.MoveAsync(svg.X + 0.10f * svg.Width, svg.Y + 0.12f * svg.Height);
+        await page.Mouse.DownAsync();
         await page.Mouse.MoveAsync(svg.X + 0.12f * svg.Width, svg.Y + 0.14f * svg.Height, new() { Steps = 4 });
         await page.Mouse.UpAsync();
-        await page.WaitForSelectorAsync("#label-status.ok");
+        await page.WaitForFunctionAsync("() => document.querySelector('#label-status').className === 'ok'");
 
         // Relabel the first suggestion with key 2, then delete the next one with Delete.
         await ClickCentreAsync(page, suggested.First);
         string relabelledFrom = (await page.Locator("svg.labels g.label.selected").GetAttributeAsync("data-class"))!;
         await page.Keyboard.PressAsync("2");
         await page.WaitForSelectorAsync($"svg.labels g.label[data-class='{classes[1]}']:not(.suggested)");
+        await page.WaitForSelectorAsync("#label-status.ok");
         int left = await suggested.CountAsync();
         await ClickCentreAsync(page, suggested.First);
         await page.Keyboard.PressAsync("Delete");
@@ -102,7 +109,9 @@ public sealed class LabellingBrowserTests(RunningApp app, Browser browser) : ICl
 
     private static async Task ClickCentreAsync(IPage page, ILocator box)
     {
-        var b = (await box.Locator("rect.body").BoundingBoxAsync())!;
+        var body = box.Locator("rect.body");
+        await body.WaitForAsync(new() { State = WaitForSelectorState.Visible });
+        var b = await body.BoundingBoxAsync() ?? throw new InvalidOperationException("the box to click has no size on the page");
         await page.Mouse.ClickAsync(b.X + b.Width / 2, b.Y + b.Height / 2);
         await page.WaitForSelectorAsync("svg.labels g.label.selected");
     }
