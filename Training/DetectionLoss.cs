@@ -4,14 +4,7 @@ using static TorchSharp.torch;
 namespace DeskVision.Training;
 
 /// <summary>The three parts of the detection loss (after their gains), for progress lines.</summary>
-public readonly record struct LossParts(double Box, double Cls, double Dfl)
-{
-    /// <summary>The part that keeps the classes the data does not label as the base model had them (0 without a teacher).</summary>
-    public double Keep { get; init; }
-}
-
-/// <summary>The frozen base model's raw outputs on the same batch: [B,4·regMax,A] and [B,baseClasses,A].</summary>
-public sealed record TeacherOutput(Tensor BoxDist, Tensor ClsLogits);
+public readonly record struct LossParts(double Box, double Cls, double Dfl);
 
 /// <summary>
 /// The YOLOv8-style detection loss, written from the papers: task-aligned assignment (TOOD), binary cross-entropy of
@@ -19,11 +12,8 @@ public sealed record TeacherOutput(Tensor BoxDist, Tensor ClsLogits);
 /// Generalized Focal Loss (Li et al., NeurIPS 2020) on the 16-bin box side distances; each normalised by the sum of
 /// the soft targets and weighted by the published gains box 7.5, cls 0.5, dfl 1.5. Only the class columns in
 /// <c>supervisedClasses</c> enter the classification loss: a class the data never labels gets no gradient, so the
-/// base model's cups and books are not taught to be background.
-/// <para>Masking alone does not keep what the data does not show: the layers the classes share still move (yolov8n
-/// trained on office/ lost 0.078 mAP50 of the classes office does not label on coco/). Given the frozen base model's
-/// outputs on the same batch, a "learning without forgetting" term (Li and Hoiem, 2016) also pulls the unlabelled
-/// classes' scores towards the base model's, and the box distributions towards its where it sees such an object.</para>
+/// base model's cups and books are not taught to be background. (Masking alone does not keep them: the shared layers
+/// still move. The written model answers for them with the base model's own branch, decision 15.)
 /// <para>The total is per batch, not multiplied by the batch size.</para>
 /// </summary>
 public sealed class DetectionLoss
@@ -31,7 +21,7 @@ public sealed class DetectionLoss
     public const double BoxGain = 7.5, ClsGain = 0.5, DflGain = 1.5;
 
     private readonly int _numClasses, _regMax;
-    private readonly long[] _supervised, _unsupervised;
+    private readonly long[] _supervised;
     private readonly TaskAlignedAssigner _assigner = new();
 
     public DetectionLoss(int numClasses, IReadOnlySet<int> supervisedClasses, int regMax = 16)
@@ -42,20 +32,14 @@ public sealed class DetectionLoss
         _numClasses = numClasses;
         _regMax = regMax;
         _supervised = [.. supervisedClasses.Order().Select(c => (long)c)];
-        _unsupervised = [.. Enumerable.Range(0, numClasses).Where(c => !supervisedClasses.Contains(c)).Select(c => (long)c)];
     }
-
-    /// <summary>Weight of the keep-what-you-knew term against the detection loss (1: as much as the class loss).</summary>
-    public double KeepGain { get; init; } = 1.0;
 
     /// <param name="boxDist">[B,4·regMax,A] logits of the left, top, right, bottom distance bins (grid units).</param>
     /// <param name="clsLogits">[B,nc,A] class logits.</param>
     /// <param name="anchorPoints">[A,2] anchor centres in grid units of their level (cell + 0.5).</param>
     /// <param name="strides">[A,1] the stride of each anchor's level.</param>
     /// <param name="targets">[M,6]: image index in the batch, class, x1, y1, x2, y2 in input pixels.</param>
-    /// <param name="teacher">The frozen base model's outputs on the same images, or null for no keep term.</param>
-    public (Tensor Total, LossParts Parts) Compute(Tensor boxDist, Tensor clsLogits, Tensor anchorPoints, Tensor strides, Tensor targets,
-        TeacherOutput? teacher = null)
+    public (Tensor Total, LossParts Parts) Compute(Tensor boxDist, Tensor clsLogits, Tensor anchorPoints, Tensor strides, Tensor targets)
     {
         using var scope = NewDisposeScope();
         long batch = boxDist.shape[0], count = boxDist.shape[2];
@@ -99,36 +83,8 @@ public sealed class DetectionLoss
         }
 
         var total = box * BoxGain + cls * ClsGain + dfl * DflGain;
-        double kept = 0;
-        if (teacher is not null && _unsupervised.Length > 0)
-        {
-            var keep = Keep(dist, logits, teacher, scoreSum) * KeepGain;
-            total = total + keep;
-            kept = keep.item<float>();
-        }
-        var parts = new LossParts(box.item<float>() * BoxGain, cls.item<float>() * ClsGain, dfl.item<float>() * DflGain) { Keep = kept };
+        var parts = new LossParts(box.item<float>() * BoxGain, cls.item<float>() * ClsGain, dfl.item<float>() * DflGain);
         return (total.MoveToOuterDisposeScope(), parts);
-    }
-
-    /// <summary>
-    /// Binary cross-entropy of the unlabelled classes' scores against the base model's probabilities (its gradient,
-    /// σ(student) − σ(teacher), is zero where the two agree), plus the cross-entropy of the box distributions against
-    /// the base model's, weighted at each anchor by how sure the base model is of an unlabelled class there. Normalised
-    /// like the detection parts and weighted by the class and DFL gains.
-    /// </summary>
-    private Tensor Keep(Tensor dist /*[B,A,4,R]*/, Tensor logits /*[B,A,nc]*/, TeacherOutput teacher, Tensor scoreSum)
-    {
-        long batch = dist.shape[0], count = dist.shape[1];
-        var columns = tensor(_unsupervised.Where(c => c < teacher.ClsLogits.shape[1]).ToArray()); // new classes are always labelled
-        var teacherLogits = teacher.ClsLogits.detach().permute(0, 2, 1).index_select(2, columns); // [B,A,U]
-        var teacherProb = teacherLogits.sigmoid();
-        var cls = nn.functional.binary_cross_entropy_with_logits(logits.index_select(2, columns), teacherProb, reduction: nn.Reduction.Sum) / scoreSum;
-
-        var sure = teacherProb.amax([-1]); // [B,A]
-        var teacherBins = teacher.BoxDist.detach().view(batch, 4, _regMax, count).permute(0, 3, 1, 2).softmax(-1); // [B,A,4,R]
-        var boxCe = -(teacherBins * dist.log_softmax(-1)).sum(-1).mean([-1]); // [B,A]
-        var box = (boxCe * sure).sum() / scoreSum;
-        return cls * ClsGain + box * DflGain;
     }
 
     /// <summary>

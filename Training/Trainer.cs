@@ -26,8 +26,6 @@ public sealed record TrainOptions
     /// <summary>Layers 0..N-1 frozen (10 = the whole backbone).</summary>
     public int? Freeze { get; init; }
     public double? LearningRate { get; init; }
-    /// <summary>Weight of the term that keeps the classes the data does not label (see <see cref="DetectionLoss.KeepGain"/>).</summary>
-    public double? KeepGain { get; init; }
     public int Seed { get; init; }
     public bool Resume { get; init; }
     public int ImageSize { get; init; } = 640;
@@ -105,10 +103,7 @@ public static class Trainer
         var optimizer = optim.AdamW([new TorchSharp.Modules.AdamW.ParamGroup(decay, new TorchSharp.Modules.AdamW.Options { LearningRate = lr0, weight_decay = WeightDecay }),
                                      new TorchSharp.Modules.AdamW.ParamGroup(noDecay, new TorchSharp.Modules.AdamW.Options { LearningRate = lr0, weight_decay = 0 })],
                                     lr: lr0, beta1: 0.9, beta2: 0.999);
-        var loss = new DetectionLoss(net.NumClasses, data.LabelledClasses, YoloNet.RegMax) { KeepGain = o.KeepGain ?? 1.0 };
-        // The base model, frozen, as the teacher that keeps the classes this data does not label (see DetectionLoss).
-        using var teacher = data.LabelledClasses.Count(c => c < baseModel.ClassNames.Count) < baseModel.ClassNames.Count ? YoloNet.FromBase(baseModel) : null;
-        teacher?.Freeze(int.MaxValue);
+        var loss = new DetectionLoss(net.NumClasses, data.LabelledClasses, YoloNet.RegMax);
         var (anchors, strides) = net.Anchors(o.ImageSize);
         using var batches = new BatchMaker(train, o.ImageSize, augment: true, seed: o.Seed);
         int steps = (int)Math.Ceiling((double)train.Count / batch);
@@ -157,19 +152,12 @@ public static class Trainer
                 using (var scope = NewDisposeScope())
                 {
                     var (images, targets) = batches.Next(batch);
-                    // A frozen backbone is the base's own: run it once, without a graph, for the student and the teacher.
-                    (Tensor, Tensor, Tensor)? shared = null;
+                    // A frozen backbone runs without a graph: nothing behind it needs a gradient.
+                    (Tensor, Tensor, Tensor)? frozen = null;
                     if (freeze >= YoloNet.BackboneLayers)
-                        using (no_grad()) shared = net.Backbone(images);
-                    var (boxDist, clsLogits) = shared is { } f ? net.ForwardFrom(f) : net.ForwardRaw(images);
-                    TeacherOutput? taught = null;
-                    if (teacher is not null)
-                        using (no_grad())
-                        {
-                            var (tb, tc) = shared is { } g ? teacher.ForwardFrom(g) : teacher.ForwardRaw(images);
-                            taught = new TeacherOutput(tb, tc);
-                        }
-                    var (total, parts) = loss.Compute(boxDist, clsLogits, anchors, strides, targets, taught);
+                        using (no_grad()) frozen = net.Backbone(images);
+                    var (boxDist, clsLogits) = frozen is { } f ? net.ForwardFrom(f) : net.ForwardRaw(images);
+                    var (total, parts) = loss.Compute(boxDist, clsLogits, anchors, strides, targets);
                     optimizer.zero_grad();
                     total.backward();
                     nn.utils.clip_grad_norm_(trainable, ClipNorm);
@@ -207,7 +195,10 @@ public static class Trainer
             bestClasses = Validate(bestPath, val, evalClasses, data.ClassNames, o, null, work).Classes;
         var best = new EvalReport(bestClasses, val.Count);
         var facts = RunFacts(baseModel, dataHash, state.BestEpoch, lastEpoch, stock, best, train.Count, val.Count, freeze);
-        Finalise(bestPath, facts, outPath);
+        // The base model answers for the classes this data does not label, exactly as it did (decision 15).
+        var kept = Enumerable.Range(0, baseModel.ClassNames.Count).Where(c => !evalClasses.Contains(c)).ToList();
+        if (kept.Count > 0) facts["deskvision_base_branch"] = $"{kept.Count} classes the data does not label are the base model's: {string.Join(", ", kept.Take(12).Select(c => baseModel.ClassNames[c]))}{(kept.Count > 12 ? ", ..." : "")}";
+        Finalise(bestPath, facts, outPath, kept.Count > 0 ? baseModel.Proto : null, evalClasses);
         return new TrainResult(outPath, lastEpoch, state.BestEpoch, stock.MeanAP50, state.BestMap50, stock.Classes, bestClasses,
             train.Count, val.Count, clock.Elapsed.TotalSeconds, epochTimes.Count > 0 ? epochTimes.Average() : 0, cancelled, data.ClassNames);
     }
@@ -309,9 +300,10 @@ public static class Trainer
         ["deskvision_trained_utc"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ"),
     };
 
-    private static void Finalise(string bestPath, Dictionary<string, string> facts, string outPath)
+    private static void Finalise(string bestPath, Dictionary<string, string> facts, string outPath, Onnx.ModelProto? baseBranch, IReadOnlySet<int> trainedClasses)
     {
         var proto = Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(bestPath));
+        if (baseBranch is not null) OnnxWriter.AddBaseBranch(proto, baseBranch, trainedClasses);
         foreach (var (k, v) in facts)
         {
             var entry = proto.MetadataProps.FirstOrDefault(e => e.Key == k);

@@ -88,6 +88,57 @@ public sealed class NetTests
     }
 
     [Fact]
+    public void A_trained_model_answers_for_the_classes_its_data_did_not_label_exactly_as_the_base_model()
+    {
+        using var folder = new TestData.TempFolder();
+        string trained = folder.File("trained.onnx"), branched = folder.File("branched.onnx");
+        var labelled = new HashSet<int> { 0, 67 }; // person, cell phone
+        using (var net = YoloNet.FromOnnx(TestData.ModelPath("n")))
+        {
+            // "Training" that moved the neck and head (layers 12 on) but not the backbone.
+            using (no_grad())
+                foreach (var (prefix, conv) in net.Convs.Where(c => int.Parse(c.Key.Split('.')[1]) >= 12))
+                    conv.weight!.mul_(1.08);
+            OnnxWriter.Write(net, TrainingData.CocoNames, new Dictionary<string, string>(), trained);
+        }
+        var proto = Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(trained));
+        OnnxWriter.AddBaseBranch(proto, Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(TestData.ModelPath("n"))), labelled);
+        File.WriteAllBytes(branched, Google.Protobuf.MessageExtensions.ToByteArray(proto));
+        Assert.Contains(proto.Graph.Node, n => n.Name.StartsWith("base//model.22/", StringComparison.Ordinal));
+        Assert.DoesNotContain(proto.Graph.Node, n => n.Name.StartsWith("base//model.9/", StringComparison.Ordinal)); // the unchanged backbone runs once
+
+        var options = (string path) => new DetectorOptions { ModelPath = path, MaxDetections = 30_000 };
+        using var stock = new ObjectDetector(options(TestData.ModelPath("n")));
+        using var alone = new ObjectDetector(options(trained));
+        using var both = new ObjectDetector(options(branched));
+        bool moved = false;
+        foreach (string image in Directory.GetFiles(Path.Combine(TrainingData.Office, "images")).Order(StringComparer.Ordinal).Take(3))
+        {
+            using var bgr = Cv2.ImRead(image);
+            var fromStock = stock.Detect(bgr, 0.05f);
+            var fromTrained = alone.Detect(bgr, 0.05f);
+            var fromBoth = both.Detect(bgr, 0.05f);
+            SameDetections(fromStock.Where(d => !labelled.Contains(d.ClassId)), fromBoth.Where(d => !labelled.Contains(d.ClassId)));
+            SameDetections(fromTrained.Where(d => labelled.Contains(d.ClassId)), fromBoth.Where(d => labelled.Contains(d.ClassId)));
+            moved |= fromStock.Where(d => d.ClassId == 0).Sum(d => d.Confidence) != fromTrained.Where(d => d.ClassId == 0).Sum(d => d.Confidence);
+        }
+        Assert.True(moved, "the stand-in for training changed nothing, so the test would show nothing");
+    }
+
+    private static void SameDetections(IEnumerable<Detection> expected, IEnumerable<Detection> actual)
+    {
+        var a = expected.OrderBy(d => d.ClassId).ThenByDescending(d => d.Confidence).ToList();
+        var b = actual.OrderBy(d => d.ClassId).ThenByDescending(d => d.Confidence).ToList();
+        Assert.Equal(a.Count, b.Count);
+        foreach (var (x, y) in a.Zip(b))
+        {
+            Assert.Equal(x.Label, y.Label);
+            Assert.Equal(x.Confidence, y.Confidence, 4);
+            Assert.True(x.Box.IoU(y.Box) > 0.999f, $"{x.Label} box moved");
+        }
+    }
+
+    [Fact]
     public void A_missing_or_corrupt_base_model_is_refused_with_its_path()
     {
         using var folder = new TestData.TempFolder();
